@@ -1,0 +1,53 @@
+/**
+ * The one catalogue of error codes the API can answer with, and the HTTP status of each.
+ * Server and web import it; a test keeps it honest (every code used is listed, every listed code is used).
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, message: 'Some fields are missing or not valid.' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request could not be read.' },
+  BODY_TOO_LARGE: { status: 400, message: 'The request is too large.' },
+  NOT_SIGNED_IN: { status: 401, message: 'Please sign in.' },
+  SESSION_EXPIRED: { status: 401, message: 'You were signed out after a period of inactivity. Please sign in again.' },
+  SIGN_IN_FAILED: { status: 401, message: 'That username and password do not match our records.' },
+  SECOND_FACTOR_REQUIRED: { status: 401, message: 'Enter the 6-digit code from your authenticator app.' },
+  SECOND_FACTOR_INVALID: { status: 401, message: 'That code is not correct. Try the current code from your app.' },
+  SECOND_FACTOR_SETUP_REQUIRED: { status: 403, message: 'Your role requires a second factor. Set one up to continue.' },
+  ACCOUNT_LOCKED: { status: 423, message: 'This account is locked after repeated failed sign-ins. Try again later or ask an administrator.' },
+  CSRF_TOKEN_INVALID: { status: 403, message: 'This form has expired. Reload the page and try again.' },
+  INVALID_CLIENT: { status: 401, message: 'Client authentication failed.' },
+  INVALID_SCOPE: { status: 400, message: 'The requested scope is not allowed for this client.' },
+  UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'Only the client_credentials grant is supported.' },
+  FORBIDDEN_BY_POLICY: { status: 403, message: 'Your role does not allow this action.' },
+  BREAK_THE_GLASS_REQUIRED: { status: 403, message: 'This chart is restricted. State a reason to open it.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  PATIENT_NOT_FOUND: { status: 404, message: 'No such patient.' },
+  STAFF_NOT_FOUND: { status: 404, message: 'No such staff member.' },
+  VERSION_CONFLICT: { status: 409, message: 'Someone else changed this record since you opened it. Reload to see their change.' },
+  VERSION_REQUIRED: { status: 428, message: 'Send the version you are changing (If-Match header or version field).' },
+  USERNAME_TAKEN: { status: 409, message: 'That username is already in use.' },
+  MRN_TAKEN: { status: 409, message: 'That MRN is already assigned to another patient.' },
+  PATIENT_ALREADY_MERGED: { status: 409, message: 'This patient record was already merged into another.' },
+  CANNOT_MERGE_INTO_SELF: { status: 422, message: 'A patient cannot be merged into the same record.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged with its request id.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** One problem with one field, as the form shows it under the input. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    field?: string;
+    issues?: FieldIssue[];
+    requestId: string;
+    [extra: string]: unknown;
+  };
+}

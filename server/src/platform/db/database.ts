@@ -1,0 +1,86 @@
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { CamelCasePlugin, Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Database } from './schema.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** For PostgreSQL only: a dedicated client for LISTEN/NOTIFY fan-out. */
+  pool: pg.Pool | undefined;
+  close(): Promise<void>;
+}
+
+export const pgliteExtensions = { pg_trgm, fuzzystrmatch, btree_gist };
+
+const OID = { int8: 20, date: 1082, numeric: 1700 } as const;
+
+// Both engines must hand the code the same JavaScript values: a calendar date stays a
+// 'YYYY-MM-DD' string (no time-zone shift), bigint counts become numbers.
+const pgliteParsers = {
+  [OID.date]: (value: string) => value,
+  [OID.int8]: (value: string) => Number(value),
+};
+
+function pgTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === OID.date) return (value: string) => value;
+  if (oid === OID.int8) return (value: string) => Number(value);
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** An already-open PGlite (tests load a migrated snapshot this way). */
+  pglite?: PGlite;
+  poolSize?: number;
+}
+
+/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite folder (locked to this process). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const plugins = [new CamelCasePlugin()];
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: { getTypeParser: pgTypeParser as never },
+    });
+    pool.on('error', () => {
+      // An idle client lost its connection (e.g. the database restarted); the pool replaces it.
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    return { db, engine: 'postgres', pool, close: () => db.destroy() };
+  }
+  let release: (() => void) | undefined;
+  let pglite = options.pglite;
+  if (!pglite) {
+    if (!options.dataDir) throw new Error('openDatabase needs a databaseUrl or a dataDir');
+    release = lockDataDir(options.dataDir);
+    try {
+      pglite = await PGlite.create(options.dataDir, { extensions: pgliteExtensions, parsers: pgliteParsers });
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  const instance = pglite;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: instance }), plugins });
+  return {
+    db,
+    engine: 'pglite',
+    pool: undefined,
+    close: async () => {
+      await db.destroy();
+      if (!instance.closed) await instance.close();
+      release?.();
+    },
+  };
+}
+
+export { pgliteParsers };

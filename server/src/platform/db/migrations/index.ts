@@ -1,0 +1,10 @@
+import * as platform from './2026-11-24-0001-platform.js';
+import * as patients from './2026-11-24-0002-patients.js';
+
+export interface Migration {
+  name: string;
+  script: string;
+}
+
+/** Every migration, in the order it runs. Add new ones at the end. */
+export const migrations: readonly Migration[] = [platform, patients];

@@ -1,0 +1,42 @@
+// The whole database as Kysely sees it. Each work area owns its tables' types in its own
+// `*.table.ts`; this file only assembles them (type-only imports, so platform code does not
+// depend on any area at run time).
+import type {
+  MrnCountersTable,
+  PatientMergesTable,
+  PatientPhotosTable,
+  PatientsTable,
+} from '../../front-desk/patients/patients.table.js';
+import type {
+  AccessTokensTable,
+  AuditChainHeadTable,
+  AuditEventsTable,
+  DisclosuresTable,
+  ExamRoomsTable,
+  LocationsTable,
+  ManagerAlertsTable,
+  OauthClientsTable,
+  OrganizationSettingsTable,
+  OrganizationsTable,
+  StaffMembersTable,
+  StaffSessionsTable,
+} from './platform.table.js';
+
+export interface Database {
+  organizations: OrganizationsTable;
+  organizationSettings: OrganizationSettingsTable;
+  locations: LocationsTable;
+  examRooms: ExamRoomsTable;
+  staffMembers: StaffMembersTable;
+  staffSessions: StaffSessionsTable;
+  oauthClients: OauthClientsTable;
+  accessTokens: AccessTokensTable;
+  auditEvents: AuditEventsTable;
+  auditChainHead: AuditChainHeadTable;
+  disclosures: DisclosuresTable;
+  managerAlerts: ManagerAlertsTable;
+  patients: PatientsTable;
+  mrnCounters: MrnCountersTable;
+  patientPhotos: PatientPhotosTable;
+  patientMerges: PatientMergesTable;
+}
