@@ -78,41 +78,60 @@ export function syntheticPatient(random: Random, today: Date, previous: NewPatie
   };
 }
 
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
 /**
- * Adds `count` synthetic patients to an organization in batches, reserving a block of MRNs
- * first. Deterministic for a given seed. Calls `onProgress` after every batch.
+ * Adds `count` synthetic patients to an organization, reserving their block of MRNs first.
+ * Each batch is one multi-row insert of a JSON array (a single parameter, so batch size is not
+ * bound by the protocol's parameter limit); on PostgreSQL `concurrency` batches are in flight at
+ * once. Deterministic for a given seed. Calls `onProgress` after every batch.
  */
 export async function generatePatients(
   db: Kysely<Database>,
   organizationId: string,
   count: number,
-  options: { seed?: number; batchSize?: number; today?: Date; onProgress?: (done: number) => void } = {},
+  options: { seed?: number; batchSize?: number; concurrency?: number; today?: Date; onProgress?: (done: number) => void } = {},
 ): Promise<void> {
+  if (count <= 0) return;
   const random = seededRandom(options.seed ?? 20261124);
   const today = options.today ?? new Date();
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 2000;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const reserved = await db
+    .insertInto('mrnCounters')
+    .values({ organizationId, nextValue: 1000001 + count })
+    .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', count) })))
+    .returning('nextValue')
+    .executeTakeFirstOrThrow();
+  const firstMrn = Number(reserved.nextValue) - count;
   const recent: NewPatient[] = [];
+  let columns: string | undefined;
+  let made = 0;
   let done = 0;
-  while (done < count) {
-    const size = Math.min(batchSize, count - done);
-    await db.transaction().execute(async (trx) => {
-      const reserved = await trx
-        .insertInto('mrnCounters')
-        .values({ organizationId, nextValue: 1000001 + size })
-        .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', size) })))
-        .returning('nextValue')
-        .executeTakeFirstOrThrow();
-      const firstMrn = Number(reserved.nextValue) - size;
-      const rows = Array.from({ length: size }, (_, index) => {
-        const patient = syntheticPatient(random, today, recent);
-        if (recent.length < 5000) recent.push(patient);
-        else recent[Math.floor(random() * recent.length)] = patient;
-        return { ...patient, organizationId, mrn: String(firstMrn + index) };
-      });
-      await trx.insertInto('patients').values(rows).execute();
+  const inFlight = new Set<Promise<void>>();
+  while (made < count) {
+    const size = Math.min(batchSize, count - made);
+    const rows = Array.from({ length: size }, (_, index) => {
+      const patient = syntheticPatient(random, today, recent);
+      if (recent.length < 5000) recent.push(patient);
+      else recent[Math.floor(random() * recent.length)] = patient;
+      return { ...patient, organizationId, mrn: String(firstMrn + made + index) };
     });
-    done += size;
-    options.onProgress?.(done);
+    made += size;
+    columns ??= Object.keys(rows[0]!).map(snakeCase).join(', ');
+    const payload = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snakeCase(key), value]))));
+    const insert = sql`insert into patients (${sql.raw(columns)})
+      select ${sql.raw(columns)} from json_populate_recordset(null::patients, ${payload}::json)`
+      .execute(db)
+      .then(() => {
+        done += size;
+        options.onProgress?.(done);
+      });
+    const tracked = insert.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   await sql`analyze patients`.execute(db);
+  await sql`analyze patient_name_words`.execute(db);
 }

@@ -1,5 +1,6 @@
 import * as platform from './2026-11-24-0001-platform.js';
 import * as patients from './2026-11-24-0002-patients.js';
+import * as patientSearch from './2026-11-24-0003-patient-search.js';
 
 export interface Migration {
   name: string;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it runs. Add new ones at the end. */
-export const migrations: readonly Migration[] = [platform, patients];
+export const migrations: readonly Migration[] = [platform, patients, patientSearch];

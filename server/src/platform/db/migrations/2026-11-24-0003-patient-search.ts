@@ -1,0 +1,61 @@
+// Frozen: never edit a migration that has shipped; add a new one.
+export const name = '2026-11-24-0003-patient-search';
+
+// Name search on a large panel: typo-tolerant and sound-alike matching runs against the small
+// vocabulary of distinct given and family names (patient_name_words), and the patients that
+// carry the chosen spellings are then read through btree indexes on the lower-cased names.
+// A trigram index over every patient's whole name cannot do this fast: the trigrams of common
+// names ("smi", " jo") each point at a large share of the panel.
+export const script = /* sql */ `
+create table patient_name_words (
+  kind text not null check (kind in ('given','family')),
+  word text not null,
+  soundex text not null,
+  metaphone text not null,
+  primary key (kind, word)
+);
+create index patient_name_words_trgm_idx on patient_name_words using gin (word gin_trgm_ops);
+create index patient_name_words_soundex_idx on patient_name_words (kind, soundex);
+create index patient_name_words_metaphone_idx on patient_name_words (kind, metaphone);
+
+-- Statement-level, so a batch insert adds its new spellings in one statement, in key order
+-- (concurrent writers then take the unique-index locks in the same order).
+create function patient_name_words_collect() returns trigger language plpgsql as $$
+begin
+  insert into patient_name_words (kind, word, soundex, metaphone)
+  select kind, word, soundex(word), coalesce(dmetaphone(word), '')
+  from (
+    select distinct kind, word from (
+      select 'family'::text as kind, lower(family_name) as word from new_patients
+      union all
+      select 'given'::text, lower(given_name) from new_patients
+    ) as spelled
+    where word <> ''
+  ) as distinct_words
+  order by kind, word
+  on conflict do nothing;
+  return null;
+end $$;
+create trigger patients_name_words_insert after insert on patients
+  referencing new table as new_patients for each statement execute function patient_name_words_collect();
+create trigger patients_name_words_update after update on patients
+  referencing new table as new_patients for each statement execute function patient_name_words_collect();
+
+insert into patient_name_words (kind, word, soundex, metaphone)
+select kind, word, soundex(word), coalesce(dmetaphone(word), '')
+from (
+  select distinct kind, word from (
+    select 'family'::text as kind, lower(family_name) as word from patients
+    union all
+    select 'given'::text, lower(given_name) from patients
+  ) as spelled
+  where word <> ''
+) as distinct_words
+on conflict do nothing;
+
+create index patients_family_given_idx on patients (organization_id, lower(family_name), lower(given_name));
+create index patients_given_family_idx on patients (organization_id, lower(given_name), lower(family_name));
+
+-- Replaced by the vocabulary above; keeping it would only slow every write.
+drop index patients_name_trgm_idx;
+`;
