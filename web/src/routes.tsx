@@ -1,0 +1,53 @@
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Stack, Text, Title } from '@mantine/core';
+import { PatientSearchPage } from './front-desk/patients/patient-search.page.js';
+import { AppLayout } from './platform/app-shell.js';
+import { SecondFactorSetupPage } from './platform/second-factor-setup.page.js';
+import { useSession } from './platform/session.js';
+import { SignInPage } from './platform/sign-in.page.js';
+import { LoadingState } from './platform/ui/states.js';
+
+function RequireSession() {
+  const { state } = useSession();
+  const location = useLocation();
+  if (state.status === 'checking') return <LoadingState label="Opening Medassist…" />;
+  if (state.status === 'signed-out') {
+    return <Navigate to="/sign-in" replace state={{ from: `${location.pathname}${location.search}` }} />;
+  }
+  if (state.session.secondFactorSetupRequired) return <SecondFactorSetupPage />;
+  return <AppLayout />;
+}
+
+function HomePage() {
+  const { can, state } = useSession();
+  if (can('patient.search')) return <Navigate to="/patients" replace />;
+  const name = state.status === 'signed-in' ? state.session.staffMember.displayName : '';
+  return (
+    <Stack>
+      <Title order={2}>Welcome, {name}</Title>
+      <Text c="dimmed">Choose a work area from the menu.</Text>
+    </Stack>
+  );
+}
+
+function NotFoundPage() {
+  return (
+    <Stack>
+      <Title order={2}>Page not found</Title>
+      <Text c="dimmed">This address does not match a Medassist page. Use the menu to continue.</Text>
+    </Stack>
+  );
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route element={<RequireSession />}>
+        <Route index element={<HomePage />} />
+        <Route path="patients" element={<PatientSearchPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
