@@ -37,8 +37,10 @@ export function mrnExists(db: Db, organizationId: string, mrn: string) {
   return db.selectFrom('patients').select('id').where('organizationId', '=', organizationId).where('mrn', '=', mrn).executeTakeFirst();
 }
 
+export type PatientSummaryRow = Pick<PatientRow, (typeof summaryColumns)[number]> & { rank: number };
+
 /** Ranked search by the kind of term typed; merged records are left out. */
-export async function searchPatients(db: Db, organizationId: string, term: SearchTerm, limit: number) {
+export async function searchPatients(db: Db, organizationId: string, term: SearchTerm, limit: number): Promise<PatientSummaryRow[]> {
   const base = db
     .selectFrom('patients')
     .select(summaryColumns)
@@ -51,39 +53,108 @@ export async function searchPatients(db: Db, organizationId: string, term: Searc
       return base
         .select(sql<number>`1`.as('rank'))
         .where('phoneDigits', '@>', sql<string[]>`array[${term.digits}]::text[]`)
-        .orderBy('familyName').orderBy('givenName')
+        .orderBy('familyName').orderBy('givenName').orderBy('id')
         .limit(limit)
         .execute();
     case 'birth-date':
       return base
         .select(sql<number>`1`.as('rank'))
         .where('dateOfBirth', '=', term.date)
-        .orderBy('familyName').orderBy('givenName')
+        .orderBy('familyName').orderBy('givenName').orderBy('id')
         .limit(limit)
         .execute();
-    case 'name': {
-      const { text, given, family } = term;
-      // Candidates: trigram similarity on the whole name (typos), or the family name sounding
-      // alike (Soundex or Double Metaphone), narrowed by the given name's sound when one was typed.
-      const soundsAlike = given
-        ? sql<boolean>`(family_soundex = soundex(${family}) and given_soundex = soundex(${given}))`
-        : sql<boolean>`(family_soundex = soundex(${family}) or family_metaphone = dmetaphone(${family}))`;
-      const rank = sql<number>`(
-          word_similarity(${text}, search_name)
-          + case when family_soundex = soundex(${family}) then 0.25 else 0 end
-          + case when family_metaphone = dmetaphone(${family}) then 0.15 else 0 end
-          + case when ${given ?? ''} <> '' and given_soundex = soundex(${given ?? ''}) then 0.2 else 0 end
-          + case when lower(family_name) = ${family} then 0.3 else 0 end
-        )`;
-      return base
-        .select(rank.as('rank'))
-        .where((eb) => eb.or([sql<boolean>`${text} <% search_name`, soundsAlike]))
-        .orderBy(rank, 'desc')
-        .orderBy('familyName')
-        .limit(limit)
-        .execute();
-    }
+    case 'name':
+      return searchByName(db, organizationId, term, limit);
   }
+}
+
+const summarySql = sql.raw(
+  'p.id, p.mrn, p.given_name, p.family_name, p.preferred_name, p.date_of_birth, p.sex_at_birth, p.mobile_phone, p.home_phone, p.city, p.is_restricted, p.status',
+);
+
+/** The letters of a word in code-point order: equal for two spellings that only swap letters. */
+const lettersOf = (word: string) => [...word].sort().join('');
+
+/**
+ * The spellings in the name vocabulary closest to what was typed, best first, each with a score:
+ * 2 for the exact spelling; about 1–1.2 for a spelling that starts with what was typed (still
+ * typing); otherwise edit distance (a swap of two letters counts as one edit), trigram similarity,
+ * and agreement of Soundex and Double Metaphone codes.
+ */
+function closestSpellings(kind: 'given' | 'family', typed: string, take: number) {
+  const word = sql`${typed}::text`;
+  const prefix = sql`${`${typed.replace(/[\\%_]/g, '\\$&')}%`}::text`;
+  const letters = lettersOf(typed);
+  return sql`(
+    select word, case when word = ${word} then 2.0 else greatest(
+        case when length(${word}) >= 2 and word like ${prefix} then 1.0 + 0.2 * length(${word}) / length(word)::float8 else 0 end,
+        0.8 * (1 - least(levenshtein(word, ${word}), case when length(word) = length(${word})
+            and (select string_agg(letter, '' order by letter collate "C") from regexp_split_to_table(word, '') as letter) = ${letters}::text
+            then 1 else 99 end)::float8 / greatest(length(word), length(${word})))
+        + 0.2 * similarity(word, ${word})
+        + case when soundex = soundex(${word}) then 0.15 else 0 end
+        + case when metaphone = dmetaphone(${word}) then 0.15 else 0 end
+      ) end as score
+    from (
+      select word, soundex, metaphone from patient_name_words where kind = ${kind} and word % ${word}
+      union select word, soundex, metaphone from patient_name_words where kind = ${kind} and word like ${prefix}
+      union select word, soundex, metaphone from patient_name_words where kind = ${kind} and soundex = soundex(${word}) and soundex <> ''
+      union select word, soundex, metaphone from patient_name_words where kind = ${kind} and metaphone = dmetaphone(${word}) and metaphone <> ''
+    ) as candidates
+    order by score desc, word
+    limit ${take}
+  )`;
+}
+
+/**
+ * Name search in two steps, each index-bound whatever the panel size: pick the closest spellings
+ * of the typed given and family names from the name vocabulary, then read the patients carrying
+ * each spelling pair through the (organization, family, given) btree, at most `limit` per pair.
+ * A single word is tried as a family name, then (ranked a little lower) as a given name; two
+ * words are also tried the other way round ("Smith John"), ranked lower still.
+ */
+async function searchByName(db: Db, organizationId: string, term: Extract<SearchTerm, { kind: 'name' }>, limit: number): Promise<PatientSummaryRow[]> {
+  const { given, family } = term;
+  const pairs = given
+    ? sql`
+      select f.word as family_word, g.word as given_word, f.score + g.score as score
+        from ${closestSpellings('family', family, 6)} as f cross join ${closestSpellings('given', given, 6)} as g
+      union all
+      select f.word, g.word, f.score + g.score - 0.5
+        from ${closestSpellings('family', given, 3)} as f cross join ${closestSpellings('given', family, 3)} as g`
+    : sql`
+      select f.word as family_word, null::text as given_word, f.score as score from ${closestSpellings('family', family, 8)} as f
+      union all
+      select null::text, g.word, g.score - 0.1 from ${closestSpellings('given', family, 4)} as g`;
+  const result = await sql<PatientSummaryRow>`
+    with pairs as materialized (${pairs})
+    select found.*, pairs.score as rank
+    from pairs cross join lateral (
+      select ${summarySql} from patients as p
+      where p.organization_id = ${organizationId} and lower(p.family_name) = pairs.family_word
+        and lower(p.given_name) = pairs.given_word and p.status <> 'merged'
+      order by p.id limit ${limit}
+    ) as found
+    where pairs.family_word is not null and pairs.given_word is not null
+    union all
+    select found.*, pairs.score as rank
+    from pairs cross join lateral (
+      select ${summarySql} from patients as p
+      where p.organization_id = ${organizationId} and lower(p.family_name) = pairs.family_word and p.status <> 'merged'
+      order by lower(p.given_name), p.id limit ${limit}
+    ) as found
+    where pairs.given_word is null
+    union all
+    select found.*, pairs.score as rank
+    from pairs cross join lateral (
+      select ${summarySql} from patients as p
+      where p.organization_id = ${organizationId} and lower(p.given_name) = pairs.given_word and p.status <> 'merged'
+      order by lower(p.family_name), p.id limit ${limit}
+    ) as found
+    where pairs.family_word is null
+    order by rank desc, family_name, given_name, id
+    limit ${limit}`.execute(db);
+  return result.rows;
 }
 
 /** Patients who may be the same person: same birth date and a similar name, or a shared phone. */
@@ -118,4 +189,3 @@ export async function findLikelyDuplicates(
     .execute();
 }
 
-export type PatientSummaryRow = Awaited<ReturnType<typeof searchPatients>>[number];

@@ -16,14 +16,35 @@ function twoDigitYear(yy: number, today: Date): number {
   return century + yy;
 }
 
+const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** 1–12 for a month written out or shortened to at least three letters ("Mar", "Sept."). */
+function monthNumber(word: string): number | null {
+  const lowered = word.toLowerCase().replace(/\.$/, '');
+  if (lowered.length < 3) return null;
+  const index = monthNames.findIndex((month) => month.startsWith(lowered));
+  return index === -1 ? null : index + 1;
+}
+
 /**
- * Reads a birth date typed the ways US front desks type them: 1984-03-07, 03/07/1984, 3/7/1984,
- * 3-7-84, 03071984. Two-digit years are taken as the most recent past year.
+ * Reads a birth date typed the ways US front desks type them: 1984-03-07, 1984/03/07, 03/07/1984,
+ * 3/7/1984, 3-7-84, 3.7.1984, 03071984, Mar 7 1984, March 7, 1984, 7 March 1984. Two-digit years
+ * are taken as the most recent past year.
  */
 export function parseBirthDate(input: string, today = new Date()): string | null {
   const text = input.trim();
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  let match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
   if (match) return validDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = /^([a-z]{3,9}\.?) (\d{1,2}),? (\d{4})$/i.exec(text);
+  if (match) {
+    const month = monthNumber(match[1]!);
+    return month ? validDate(Number(match[3]), month, Number(match[2])) : null;
+  }
+  match = /^(\d{1,2}) ([a-z]{3,9}\.?),? (\d{4})$/i.exec(text);
+  if (match) {
+    const month = monthNumber(match[2]!);
+    return month ? validDate(Number(match[3]), month, Number(match[1])) : null;
+  }
   match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$/.exec(text);
   if (match) {
     const year = match[3]!.length === 2 ? twoDigitYear(Number(match[3]), today) : Number(match[3]);
