@@ -1,4 +1,4 @@
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -33,7 +33,7 @@ export interface SignedInClient {
   staffMemberId: string;
   csrfToken: string;
   cookie: string;
-  request(options: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
 }
 
 /** Signs in through the real endpoint and returns a client that sends the session cookie and CSRF token. */
@@ -49,6 +49,6 @@ export async function signInAs(app: FastifyInstance, username: string, password:
     csrfToken: body.csrfToken,
     cookie,
     request: (options) =>
-      app.inject({ ...options, headers: { ...(options.headers ?? {}), cookie, 'x-csrf-token': body.csrfToken } }),
+      app.inject({ ...options, headers: { ...(options.headers ?? {}), cookie, 'x-csrf-token': body.csrfToken } }) as Promise<LightMyRequestResponse>,
   };
 }

@@ -3,9 +3,15 @@ import { AppError } from '../http/app-error.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { authenticate } from '../auth/authenticate.js';
 import { decide, isPolicyAction, PUBLIC } from './policy-table.js';
+import type { RegisteredRoute } from '../http/fastify-types.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SECOND_FACTOR_SETUP_ACTIONS = new Set(['session.view-own', 'session.sign-out', 'session.manage-second-factor']);
+
+/** Routes whose policy is missing or names no action in the table: each is a defect (and is refused at run time). */
+export function routesWithoutPolicy(routes: readonly RegisteredRoute[]): RegisteredRoute[] {
+  return routes.filter((route) => route.policy !== PUBLIC && !isPolicyAction(route.policy));
+}
 
 /**
  * The gate every request passes: who is calling (session or bearer token), the route's policy
@@ -15,10 +21,7 @@ const SECOND_FACTOR_SETUP_ACTIONS = new Set(['session.view-own', 'session.sign-o
 export function registerAccessControl(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      if (method === 'HEAD' && route.url !== '/') continue;
-      app.registeredRoutes.push({ method, url: route.url, policy: route.config?.policy });
-    }
+    for (const method of methods) app.registeredRoutes.push({ method, url: route.url, policy: route.config?.policy });
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
