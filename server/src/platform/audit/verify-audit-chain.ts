@@ -10,8 +10,14 @@ export interface ChainVerification {
   firstBroken: { id: number; chainPosition: number; problem: string } | null;
 }
 
-/** Walks the whole chain in order, recomputing every content hash and link. */
+/**
+ * Walks the whole chain in order, recomputing every content hash and link. The chain head is read
+ * first and the walk stops at its position, so a sealer running meanwhile (another server process)
+ * cannot make a sound chain look truncated.
+ */
 export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): Promise<ChainVerification> {
+  const head = await db.selectFrom('auditChainHead').select(['lastPosition', 'lastHash']).executeTakeFirstOrThrow();
+  const lastPosition = Number(head.lastPosition);
   let previous = GENESIS_HASH;
   let expectedPosition = 1;
   let sealedEntries = 0;
@@ -20,6 +26,7 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
       .selectFrom('auditEvents')
       .selectAll()
       .where('chainPosition', '>=', expectedPosition)
+      .where('chainPosition', '<=', lastPosition)
       .orderBy('chainPosition')
       .limit(pageSize)
       .execute();
@@ -42,13 +49,12 @@ export async function verifyAuditChain(db: Kysely<Database>, pageSize = 5000): P
       sealedEntries += 1;
     }
   }
-  const head = await db.selectFrom('auditChainHead').select(['lastPosition', 'lastHash']).executeTakeFirstOrThrow();
-  if (Number(head.lastPosition) !== sealedEntries || head.lastHash !== previous) {
+  if (lastPosition !== sealedEntries || head.lastHash !== previous) {
     return {
       ok: false,
       sealedEntries,
       unsealedEntries: -1,
-      firstBroken: { id: -1, chainPosition: Number(head.lastPosition), problem: 'entries at the end of the chain were removed' },
+      firstBroken: { id: -1, chainPosition: lastPosition, problem: 'entries at the end of the chain were removed' },
     };
   }
   const unsealed = await db
