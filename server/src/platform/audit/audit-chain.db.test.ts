@@ -312,7 +312,7 @@ describe('npm run audit:verify', () => {
   });
 
   it('exits 2 when there is no database where the environment points', async () => {
-    const missing = testEngine === 'postgres'
+    const missing: Record<string, string> = testEngine === 'postgres'
       ? { DATABASE_URL: 'postgres://medassist:medassist@127.0.0.1:5432/medassist_no_such_database' }
       : { DATA_DIR: path.join(os.tmpdir(), `medassist-missing-${randomUUID()}`) };
     const run = await runAuditVerify(missing);
