@@ -3,10 +3,6 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue, type ErrorBody, type FieldIssue } from '../../../../contracts/errors.js';
 import { AppError } from './app-error.js';
 
-function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.map(String).join('.') || '(body)';
-}
-
 /**
  * One place that turns failures into `{ error: { code, message, field?, issues?, requestId } }`.
  * Anything unexpected is logged with its request id only (no patient data) and answered as 500.
@@ -29,15 +25,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
+      const prefix = error.validationContext === 'body' ? '' : `${error.validationContext}.`;
       const issues: FieldIssue[] = error.validation.map((issue) => {
-        const params = issue.params as { issue?: { path?: PropertyKey[]; keys?: string[]; code?: string } };
-        const zodIssue = params.issue;
-        const base = fieldPath(zodIssue?.path ?? []);
-        const prefix = error.validationContext === 'body' ? '' : `${error.validationContext}.`;
-        if (zodIssue?.code === 'unrecognized_keys' && zodIssue.keys?.length) {
-          return { field: prefix + (base === '(body)' ? zodIssue.keys[0]! : `${base}.${zodIssue.keys[0]!}`), message: `Unknown field: ${zodIssue.keys.join(', ')}` };
+        const path = issue.instancePath.split('/').filter(Boolean).join('.');
+        const keys = (issue.params as { keys?: string[] }).keys;
+        if (issue.keyword === 'unrecognized_keys' && keys?.length) {
+          return { field: prefix + (path ? `${path}.${keys[0]!}` : keys[0]!), message: `Unknown field: ${keys.join(', ')}` };
         }
-        return { field: prefix + base, message: issue.message ?? 'Not valid.' };
+        return { field: prefix + (path || '(body)'), message: issue.message ?? 'Not valid.' };
       });
       return send(400, {
         error: { code: 'VALIDATION_FAILED', message: errorCatalogue.VALIDATION_FAILED.message, field: issues[0]?.field, issues, requestId },
