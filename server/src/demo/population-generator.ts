@@ -132,6 +132,6 @@ export async function generatePatients(
     if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
-  await sql`analyze patients`.execute(db);
-  await sql`analyze patient_name_words`.execute(db);
+  await sql`vacuum (analyze) patients`.execute(db);
+  await sql`vacuum (analyze) patient_name_words`.execute(db);
 }

@@ -118,7 +118,7 @@ async function searchByName(db: Db, organizationId: string, term: Extract<Search
   const pairs = given
     ? sql`
       select f.word as family_word, g.word as given_word, f.score + g.score as score
-        from ${closestSpellings('family', family, 6)} as f cross join ${closestSpellings('given', given, 6)} as g
+        from ${closestSpellings('family', family, 5)} as f cross join ${closestSpellings('given', given, 5)} as g
       union all
       select f.word, g.word, f.score + g.score - 0.5
         from ${closestSpellings('family', given, 3)} as f cross join ${closestSpellings('given', family, 3)} as g`

@@ -58,4 +58,10 @@ create index patients_given_family_idx on patients (organization_id, lower(given
 
 -- Replaced by the vocabulary above; keeping it would only slow every write.
 drop index patients_name_trgm_idx;
+
+-- GIN's pending list (fastupdate) is scanned whole by every search until a vacuum merges it:
+-- after a bulk load that made a phone lookup take ~10 ms instead of ~0.1 ms on 1M patients.
+alter index patients_phone_idx set (fastupdate = off);
+select gin_clean_pending_list('patients_phone_idx'::regclass);
+alter index patient_name_words_trgm_idx set (fastupdate = off);
 `;

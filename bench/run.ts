@@ -1,0 +1,16 @@
+// `npm run bench [-- --patients N --queries N --rounds N]`: every benchmark, one table.
+import { parseArgs } from 'node:util';
+import { benchPatientSearch } from './patient-search.bench.js';
+import { benchSignIn } from './sign-in.bench.js';
+import { printTable, type Figure } from './report.js';
+
+const { values } = parseArgs({ options: { patients: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' } } });
+const figures: Figure[] = [];
+figures.push(...(await benchPatientSearch({
+  patients: values.patients ? Number(values.patients) : undefined,
+  queriesPerKind: values.queries ? Number(values.queries) : undefined,
+})));
+const rounds = values.rounds ? Number(values.rounds) : undefined;
+figures.push(...(await benchSignIn({ engine: 'pglite', rounds })));
+figures.push(...(await benchSignIn({ engine: 'postgres', rounds })));
+printTable(figures);
