@@ -1,6 +1,8 @@
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Stack, Text, Title } from '@mantine/core';
 import { PatientSearchPage } from './front-desk/patients/patient-search.page.js';
+import { PatientPage } from './front-desk/patients/patient.page.js';
+import { RegisterPatientPage } from './front-desk/patients/register-patient.page.js';
 import { AppLayout } from './platform/app-shell.js';
 import { SecondFactorSetupPage } from './platform/second-factor-setup.page.js';
 import { useSession } from './platform/session.js';
@@ -46,6 +48,8 @@ export function AppRoutes() {
       <Route element={<RequireSession />}>
         <Route index element={<HomePage />} />
         <Route path="patients" element={<PatientSearchPage />} />
+        <Route path="patients/new" element={<RegisterPatientPage />} />
+        <Route path="patients/:patientId" element={<PatientPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

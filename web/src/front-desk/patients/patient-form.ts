@@ -1,5 +1,5 @@
 import type { Patient, RegisterPatientRequest } from '../../../../contracts/front-desk/patient.contract.js';
-import { languageLabels } from '../../platform/format.js';
+import { formatDate, languageLabels } from '../../platform/format.js';
 
 /** The form's values: every field a string or boolean so inputs stay controlled. */
 export interface PatientFormValues {
@@ -24,7 +24,6 @@ export interface PatientFormValues {
   preferredLanguage: string;
   otherLanguage: string;
   interpreterNeeded: boolean;
-  hasEmergencyContact: boolean;
   emergencyContact: { name: string; relationship: string; phone: string };
   guarantor: {
     relationship: 'self' | 'parent' | 'spouse' | 'other';
@@ -47,7 +46,6 @@ export function emptyPatientForm(): PatientFormValues {
     addressLine1: '', addressLine2: '', city: '', state: '', postalCode: '',
     mobilePhone: '', homePhone: '', workPhone: '', email: '',
     preferredLanguage: 'en', otherLanguage: '', interpreterNeeded: false,
-    hasEmergencyContact: false,
     emergencyContact: { name: '', relationship: '', phone: '' },
     guarantor: { relationship: 'self', name: '', dateOfBirth: '', phone: '', address: '' },
     privacyNoticeAcknowledged: false, consentToText: false, consentToEmail: false,
@@ -59,16 +57,15 @@ export function patientToForm(patient: Patient): PatientFormValues {
   return {
     givenName: patient.givenName, middleName: patient.middleName, familyName: patient.familyName,
     nameSuffix: patient.nameSuffix, preferredName: patient.preferredName,
-    dateOfBirth: patient.dateOfBirth, sexAtBirth: patient.sexAtBirth, genderIdentity: patient.genderIdentity, pronouns: patient.pronouns,
+    dateOfBirth: formatDate(patient.dateOfBirth), sexAtBirth: patient.sexAtBirth, genderIdentity: patient.genderIdentity, pronouns: patient.pronouns,
     addressLine1: patient.addressLine1, addressLine2: patient.addressLine2, city: patient.city, state: patient.state, postalCode: patient.postalCode,
     mobilePhone: patient.mobilePhone, homePhone: patient.homePhone, workPhone: patient.workPhone, email: patient.email,
     preferredLanguage: isCommon ? patient.preferredLanguage : 'other',
     otherLanguage: isCommon ? '' : patient.preferredLanguage,
     interpreterNeeded: patient.interpreterNeeded,
-    hasEmergencyContact: patient.emergencyContact !== null,
     emergencyContact: patient.emergencyContact ?? { name: '', relationship: '', phone: '' },
     guarantor: patient.guarantor
-      ? { ...patient.guarantor, dateOfBirth: patient.guarantor.dateOfBirth ?? '' }
+      ? { ...patient.guarantor, dateOfBirth: patient.guarantor.dateOfBirth ? formatDate(patient.guarantor.dateOfBirth) : '' }
       : { relationship: 'self', name: '', dateOfBirth: '', phone: '', address: '' },
     privacyNoticeAcknowledged: patient.privacyNoticeAcknowledgedAt !== null,
     consentToText: patient.consentToText,
@@ -78,16 +75,18 @@ export function patientToForm(patient: Patient): PatientFormValues {
 
 /** The request body the contract expects (without register-only or update-only fields). */
 export function formToPatientFields(values: PatientFormValues): Omit<RegisterPatientRequest, 'duplicatesReviewed' | 'mrn'> {
-  const { hasEmergencyContact, otherLanguage, emergencyContact, guarantor, sexAtBirth, preferredLanguage, ...rest } = values;
+  const { otherLanguage, emergencyContact, guarantor, sexAtBirth, preferredLanguage, dateOfBirth, ...rest } = values;
+  const hasEmergencyContact = [emergencyContact.name, emergencyContact.relationship, emergencyContact.phone].some((part) => part.trim() !== '');
   return {
     ...rest,
+    dateOfBirth: toIsoDate(dateOfBirth) ?? dateOfBirth,
     // An empty choice goes to the server as-is so its message appears under "Sex at birth".
     sexAtBirth: sexAtBirth as 'female' | 'male' | 'unknown',
     preferredLanguage: preferredLanguage === 'other' ? otherLanguage.trim().toLowerCase() : preferredLanguage,
     emergencyContact: hasEmergencyContact ? emergencyContact : null,
     guarantor: guarantor.relationship === 'self'
       ? { relationship: 'self', name: '', dateOfBirth: null, phone: '', address: '' }
-      : { ...guarantor, dateOfBirth: guarantor.dateOfBirth || null },
+      : { ...guarantor, dateOfBirth: guarantor.dateOfBirth ? toIsoDate(guarantor.dateOfBirth) ?? guarantor.dateOfBirth : null },
   };
 }
 
@@ -95,4 +94,16 @@ export function formToPatientFields(values: PatientFormValues): Omit<RegisterPat
 export function formPathForServerField(field: string): string {
   if (field === 'preferredLanguage') return 'otherLanguage';
   return field;
+}
+
+/**
+ * Reads a date typed the way the front desk types it: MM/DD/YYYY, M/D/YYYY, MMDDYYYY or YYYY-MM-DD.
+ * Answers YYYY-MM-DD, or null when the text is not a date in one of those shapes.
+ */
+export function toIsoDate(text: string): string | null {
+  const value = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value) ?? /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+  if (!us) return null;
+  return `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`;
 }
