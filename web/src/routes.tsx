@@ -4,6 +4,9 @@ import { PatientSearchPage } from './front-desk/patients/patient-search.page.js'
 import { PatientPage } from './front-desk/patients/patient.page.js';
 import { RegisterPatientPage } from './front-desk/patients/register-patient.page.js';
 import { AppLayout } from './platform/app-shell.js';
+import { AuditTrailPage } from './platform/audit/audit-trail.page.js';
+import { DisclosuresPage } from './platform/audit/disclosures.page.js';
+import { ManagerAlertsPage } from './platform/audit/manager-alerts.page.js';
 import { SecondFactorSetupPage } from './platform/second-factor-setup.page.js';
 import { useSession } from './platform/session.js';
 import { SignInPage } from './platform/sign-in.page.js';
@@ -50,6 +53,10 @@ export function AppRoutes() {
         <Route path="patients" element={<PatientSearchPage />} />
         <Route path="patients/new" element={<RegisterPatientPage />} />
         <Route path="patients/:patientId" element={<PatientPage />} />
+        <Route path="audit" element={<AuditTrailPage />} />
+        <Route path="disclosures" element={<DisclosuresPage />} />
+        <Route path="disclosures/:patientId" element={<DisclosuresPage />} />
+        <Route path="manager-alerts" element={<ManagerAlertsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
