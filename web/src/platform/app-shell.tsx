@@ -72,7 +72,7 @@ export function AppLayout() {
           {items.length === 0 ? <Text size="sm" c="dimmed" p="sm">No work areas are open to your role yet.</Text> : null}
         </nav>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main className="app-main">
         <Outlet />
       </AppShell.Main>
       <InactivityGuard />

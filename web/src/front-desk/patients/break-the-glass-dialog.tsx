@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { applyFieldErrors } from '../../platform/api.js';
 import { ErrorState } from '../../platform/ui/states.js';
 import { useBreakTheGlass } from './patients.queries.js';
+import { LockIcon } from '../../platform/ui/lock-icon.js';
 
 /** A restricted chart: the person states why they need it; the reason is audited and the manager alerted. */
 export function BreakTheGlassDialog({ patientId }: { patientId: string }) {
@@ -21,7 +22,7 @@ export function BreakTheGlassDialog({ patientId }: { patientId: string }) {
     }
   };
   return (
-    <Modal opened onClose={() => void navigate('/patients')} title="🔒 Restricted chart" size="lg" centered>
+    <Modal opened onClose={() => void navigate('/patients')} title={<Group gap={6}><LockIcon size={16} /><span>Restricted chart</span></Group>} size="lg" centered>
       <form noValidate onSubmit={form.onSubmit((values) => void submit(values))}>
         <Stack>
           <Text>

@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { Patient } from '../../../../contracts/front-desk/patient.contract.js';
 import { formatAge, formatDate, patientName, sexLabels } from '../../platform/format.js';
+import { LockIcon } from '../../platform/ui/lock-icon.js';
 
 function AllergyArea({ patient }: { patient: Patient }) {
   if (patient.allergyStatus === 'unknown') {
@@ -26,7 +27,7 @@ export function PatientBanner({ patient }: { patient: Patient }) {
             {patientName(patient)}{patient.nameSuffix ? ` ${patient.nameSuffix}` : ''}
             {patient.preferredName ? <Text span inherit fw={400} c="dimmed"> “{patient.preferredName}”</Text> : null}
           </Title>
-          {patient.isRestricted ? <Badge color="grape" leftSection="🔒">Restricted</Badge> : null}
+          {patient.isRestricted ? <Badge color="grape" leftSection={<LockIcon />}>Restricted</Badge> : null}
           {patient.status !== 'active' ? <Badge color="gray">{patient.status}</Badge> : null}
           {patient.interpreterNeeded ? <Badge color="blue" variant="light">Interpreter needed</Badge> : null}
         </Group>

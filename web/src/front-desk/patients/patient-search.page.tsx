@@ -5,6 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatDate, formatAge, formatPhone, patientName, sexLabels } from '../../platform/format.js';
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
 import { usePatientSearch } from './patients.queries.js';
+import { LockIcon } from '../../platform/ui/lock-icon.js';
 
 export function PatientSearchPage() {
   const [params, setParams] = useSearchParams();
@@ -96,7 +97,7 @@ export function PatientSearchPage() {
                         <Text component={Link} to={`/patients/${patient.id}`} fw={600} c="teal.9" onClick={(event) => event.stopPropagation()}>
                           {patientName(patient)}
                         </Text>
-                        {patient.isRestricted ? <Badge color="grape" variant="light" size="sm" leftSection="🔒">Restricted</Badge> : null}
+                        {patient.isRestricted ? <Badge color="grape" variant="light" size="sm" leftSection={<LockIcon />}>Restricted</Badge> : null}
                         {patient.status !== 'active' ? <Badge color="gray" size="sm">{patient.status}</Badge> : null}
                       </Group>
                     </Table.Td>

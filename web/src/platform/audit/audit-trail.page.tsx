@@ -23,7 +23,7 @@ function VerifyChain() {
       {verify.data ? (
         verify.data.ok ? (
           <Alert color="green" variant="light" title="Audit chain intact" role="status">
-            {verify.data.sealedEntries} sealed entries verified; {verify.data.unsealedEntries} recent entries not yet sealed.
+            {verify.data.sealedEntries} sealed {verify.data.sealedEntries === 1 ? 'entry' : 'entries'} verified; {verify.data.unsealedEntries} recent {verify.data.unsealedEntries === 1 ? 'entry' : 'entries'} not yet sealed.
           </Alert>
         ) : (
           <Alert color="red" variant="light" title="Audit chain broken" role="alert">

@@ -1,4 +1,4 @@
-import { Badge, Button, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { formatDateTime } from '../format.js';
 import { EmptyState, ErrorState, LoadingState } from '../ui/states.js';
 import { useAcknowledgeAlert, useManagerAlerts } from './audit.queries.js';
@@ -34,7 +34,7 @@ export function ManagerAlertsPage() {
                 {alerts.data.alerts.map((alert) => (
                   <Table.Tr key={alert.id}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(alert.createdAt)}</Table.Td>
-                    <Table.Td><Badge variant="light" color="grape">{kindLabels[alert.kind] ?? alert.kind}</Badge></Table.Td>
+                    <Table.Td><Text size="sm" fw={600} c="grape.8">{kindLabels[alert.kind] ?? alert.kind}</Text></Table.Td>
                     <Table.Td>
                       <Text size="sm">{alert.message}</Text>
                     </Table.Td>
