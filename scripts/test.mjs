@@ -57,7 +57,12 @@ const vitest = spawnSync(
 let summary = 'no report';
 if (fs.existsSync(reportFile)) {
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  summary = `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`;
+  // A file that fails before its tests run (a broken import, a failed beforeAll) counts as a failure too.
+  const brokenFiles = report.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
+  ).length;
+  const failed = report.numFailedTests + brokenFiles;
+  summary = `${report.numPassedTests} passed, ${failed} failed, ${report.numPendingTests + report.numTodoTests} skipped`;
   if (report.numTotalTests === 0) summary = '0 passed, 0 failed';
 }
 console.log(`Projects run: ${projects.join(', ')}${notRun.length ? ` (not run: ${notRun.length})` : ''}`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,13 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase, pgliteExtensions } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 
-export const TEMPLATE_DATABASE = 'medassist_test_template';
+/**
+ * Every test run names its PostgreSQL databases with its own prefix, so two runs against one
+ * server (two developers, CI and a developer) never drop each other's databases.
+ */
+function runPrefix(): string {
+  return `medassist_t${randomBytes(4).toString('hex')}`;
+}
 
 /**
  * Migrates once per run: PGlite into a snapshot file that each test file loads (~0.4 s instead
@@ -24,25 +31,28 @@ export default async function setup(project: TestProject) {
     fs.writeFileSync(file, Buffer.from(await snapshot.arrayBuffer()));
     await handle.close();
     project.provide('pgliteSnapshot', file);
+    project.provide('postgresPrefix', '');
     return () => fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
+  const prefix = runPrefix();
+  const template = `${prefix}_template`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-  await admin.query(`create database ${TEMPLATE_DATABASE}`);
+  await admin.query(`create database ${template}`);
   await admin.end();
   const templateUrl = new URL(url);
-  templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
+  templateUrl.pathname = `/${template}`;
   const handle = await openDatabase({ databaseUrl: templateUrl.toString(), poolSize: 1 });
   await migrateToLatest(handle.db);
   await handle.close();
   project.provide('pgliteSnapshot', '');
+  project.provide('postgresPrefix', prefix);
   return async () => {
     const cleanup = new pg.Client({ connectionString: url });
     await cleanup.connect();
-    const leftovers = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like 'medassist_test_%'`);
+    const leftovers = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`${prefix}\\_%`]);
     for (const row of leftovers.rows) await cleanup.query(`drop database if exists ${row.datname} with (force)`);
     await cleanup.end();
   };
@@ -51,5 +61,7 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
+    /** This run's PostgreSQL database name prefix; the template is `<prefix>_template`. */
+    postgresPrefix: string;
   }
 }

@@ -4,7 +4,6 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, pgliteExtensions, pgliteParsers, type DatabaseHandle, type Engine } from '../src/platform/db/database.js';
-import { TEMPLATE_DATABASE } from './global-setup.js';
 
 export const testEngine: Engine = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -16,12 +15,13 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { url?: strin
     return openDatabase({ pglite });
   }
   const url = process.env.TEST_DATABASE_URL!;
-  const name = `medassist_test_${randomBytes(6).toString('hex')}`;
+  const prefix = inject('postgresPrefix');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`create database ${name} template ${TEMPLATE_DATABASE}`);
+      await admin.query(`create database ${name} template ${prefix}_template`);
       break;
     } catch (error) {
       // Two files copying the template at the same instant: PostgreSQL refuses one; try again.
