@@ -270,7 +270,7 @@ describe('npm run audit:verify', () => {
   let target: CliDatabase;
   beforeAll(async () => {
     target = await cliDatabase();
-  });
+  }, 60_000);
   afterAll(() => target.dispose());
 
   it('seals committed entries, reports the count checked and exits 0 on a clean chain; exits 1 naming the entry after tampering', async () => {
@@ -309,7 +309,7 @@ describe('npm run audit:verify', () => {
     expect(broken.output).toMatch(new RegExp(`First broken entry: id ${victim.id}\\b`));
     expect(broken.output).toMatch(new RegExp(`Chain position: +${victim.chainPosition}\\b`));
     expect(broken.output).toContain('its content was changed after it was written');
-  });
+  }, 120_000);
 
   it('exits 2 when there is no database where the environment points', async () => {
     const missing: Record<string, string> = testEngine === 'postgres'
@@ -318,5 +318,5 @@ describe('npm run audit:verify', () => {
     const run = await runAuditVerify(missing);
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/No Medassist database|Could not open|Could not read/);
-  });
+  }, 30_000);
 });
