@@ -14,6 +14,7 @@ import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerAccessControl } from './platform/policy/require-policy.js';
 import { platformRoutes } from './platform/index.js';
 import { frontDeskRoutes } from './front-desk/index.js';
+import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -80,6 +81,10 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
   await app.register(frontDeskRoutes);
   if (extraRoutes) await app.register(async (scope) => extraRoutes(scope));
   await registerWebApp(app, config.webRoot);
+  const stopSealer = startAuditSealer(database.db, config.auditSealIntervalMs, (error) =>
+    app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'audit sealer round failed'),
+  );
+  app.addHook('onClose', async () => stopSealer());
   await app.ready();
   return app;
 }

@@ -3,7 +3,6 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './platform/db/database.js';
 import { DataDirInUseError } from './platform/db/data-dir-lock.js';
 import { migrateToLatest } from './platform/db/migrate.js';
-import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoStaff, seedDemoClinic } from './demo/seed-demo-clinic.js';
 
 const config = loadConfig();
@@ -23,7 +22,6 @@ if (config.seedDemo) {
   if (seeded.created) console.log(`Created the demo clinic with ${config.demoPatients} patients.`);
 }
 const app = await buildApp({ config, database });
-const stopSealer = startAuditSealer(database.db, config.auditSealIntervalMs, (error) => app.log.error({ err: { message: (error as Error).message } }, 'audit sealer round failed'));
 const address = await app.listen({ host: config.host, port: config.port });
 const url = address.replace('[::1]', 'localhost');
 console.log(`Medassist listening at ${url}`);
@@ -40,7 +38,6 @@ async function shutdown(signal: string) {
   stopping = true;
   app.log.info({ signal }, 'shutting down');
   await app.close();
-  await stopSealer();
   await database!.close();
   process.exit(0);
 }

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newStaffContext, openClinic, signIn, snap, type Clinic } from '../../fixtures.js';
+
+let clinic: Clinic;
+beforeAll(async () => {
+  clinic = await openClinic({ patients: 40 });
+});
+afterAll(() => clinic?.close());
+
+async function fillRegistration(page: Page, person: { first: string; last: string; dateOfBirth: string; sex: string; phone: string }) {
+  await page.getByLabel('First name').fill(person.first);
+  await page.getByLabel('Last name').fill(person.last);
+  await page.getByLabel('Date of birth').fill(person.dateOfBirth);
+  await page.getByLabel('Sex at birth').selectOption(person.sex);
+  await page.getByLabel('Mobile phone').fill(person.phone);
+}
+
+describe('front desk: register, be warned of a near-duplicate, find by a misspelled name', () => {
+  it('walks the front-desk journey in a real browser', async () => {
+    const context = await newStaffContext(clinic);
+    const page = await context.newPage();
+
+    // Given Emily at the front desk signs in
+    await page.goto('/');
+    await page.getByLabel('Username').waitFor();
+    await snap(page, '01-sign-in');
+    await signIn(page, 'fd.jones');
+    await expect.poll(() => page.getByRole('link', { name: 'Register patient' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+
+    // When she registers Ms Evangeline Thornbury
+    await page.getByRole('link', { name: 'Register patient' }).click();
+    await fillRegistration(page, { first: 'Evangeline', last: 'Thornbury', dateOfBirth: '03/14/1962', sex: 'female', phone: '217-555-0199' });
+    await snap(page, '02-registration-form');
+    await page.getByRole('button', { name: 'Register patient' }).click();
+    await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+    const banner = page.getByRole('region', { name: 'Patient banner' });
+    await banner.waitFor();
+    const bannerText = await banner.innerText();
+    expect(bannerText).toContain('Thornbury');
+    expect(bannerText).toContain('03/14/1962');
+    expect(bannerText).toMatch(/MRN\s*\d{7}/);
+    expect(bannerText).toMatch(/Allergies/i);
+    await snap(page, '03-patient-registered');
+
+    // And then starts registering "Evangaline Thornbery" with the same birth date
+    await page.getByRole('link', { name: 'Register patient' }).click();
+    await fillRegistration(page, { first: 'Evangaline', last: 'Thornbery', dateOfBirth: '03/14/1962', sex: 'female', phone: '217-555-0142' });
+    // Then she is warned of the likely duplicate before saving
+    const warning = page.getByRole('region', { name: /possible duplicate/i });
+    await warning.waitFor({ timeout: 10_000 });
+    expect(await warning.innerText()).toContain('Thornbury');
+    await snap(page, '04-duplicate-warning');
+    // and submitting does not save the record until she confirms
+    await page.getByRole('button', { name: 'Register patient' }).click();
+    await page.getByRole('button', { name: /register anyway/i }).waitFor();
+    expect(page.url()).toMatch(/\/patients\/new$/);
+    await snap(page, '05-duplicate-on-submit');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // When she searches for the patient with a misspelled name
+    await page.getByRole('link', { name: 'Patients' }).click();
+    await page.getByLabel('Search patients').fill('Evangelin Thornbery');
+    const results = page.getByRole('table', { name: 'Patient search results' });
+    await expect.poll(async () => (await results.isVisible()) && (await results.innerText()).includes('Thornbury'), { timeout: 10_000 }).toBe(true);
+    await snap(page, '06-search-misspelled');
+    // Then the first result opens her chart
+    await results.getByRole('row').nth(1).click();
+    await page.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
+    expect(await page.getByRole('region', { name: 'Patient banner' }).innerText()).toContain('Evangeline');
+    await context.close();
+  });
+
+  it('keeps the audit view from a medical assistant', async () => {
+    const context = await newStaffContext(clinic);
+    const page = await context.newPage();
+    await signIn(page, 'ma.lopez');
+    expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+    await page.goto('/audit');
+    const refusal = page.getByTestId('not-allowed');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toMatch(/manager or administrator/i);
+    await snap(page, '07-ma-refused-audit');
+    await context.close();
+  });
+
+  it('shows the manager the audit trail of what the front desk did', async () => {
+    const context = await newStaffContext(clinic);
+    const page = await context.newPage();
+    await signIn(page, 'manager.wilson');
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await expect.poll(async () => (await page.locator('table').first().innerText()).includes('Emily Jones'), { timeout: 10_000 }).toBe(true);
+    await snap(page, '08-manager-audit-trail');
+    await context.close();
+  });
+
+  it('fits a tablet screen', async () => {
+    const context = await newStaffContext(clinic, { width: 768, height: 1024 });
+    const page = await context.newPage();
+    await signIn(page, 'fd.rivera');
+    await page.goto('/patients/new');
+    await page.getByLabel('First name').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await snap(page, '09-tablet-registration');
+    await context.close();
+  });
+});
