@@ -1,7 +1,7 @@
 import { Button, Group, Modal, Text } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api.js';
-import { expiredMessage, useSession, useSignedInSession } from './session.js';
+import { expiredMessage, minutesText, useSession, useSignedInSession } from './session.js';
 
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'mousemove'] as const;
 /** While someone is working, tell the server at most this often so both clocks agree. */
@@ -60,7 +60,7 @@ export function InactivityGuard() {
   return (
     <Modal opened={warning} onClose={stay} title="Are you still there?" centered withCloseButton={false}>
       <Text>
-        For patient privacy, Medassist signs you out after {session.inactivityTimeoutMinutes} minutes without activity.
+        For patient privacy, Medassist signs you out after {minutesText(session.inactivityTimeoutMinutes)} without activity.
         You will be signed out in {secondsLeft} seconds.
       </Text>
       <Group mt="md" justify="flex-end">

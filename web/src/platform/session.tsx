@@ -19,8 +19,12 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
+export function minutesText(minutes: number): string {
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
 export function expiredMessage(minutes: number): string {
-  return `You were signed out after ${minutes} minutes of inactivity. Please sign in again.`;
+  return `You were signed out after ${minutesText(minutes)} of inactivity. Please sign in again.`;
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {

@@ -1,6 +1,6 @@
 import { Badge, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatDate, formatAge, formatPhone, patientName, sexLabels } from '../../platform/format.js';
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
@@ -15,6 +15,9 @@ export function PatientSearchPage() {
   const [selected, setSelected] = useState(0);
   const navigate = useNavigate();
   const results = search.data?.results ?? [];
+  const isCurrent = text.trim() === debounced && debounced !== '' && search.isSuccess && !search.isPlaceholderData;
+  /** Enter pressed before the answer for the typed text arrived: open the first result when it does. */
+  const openWhenReady = useRef(false);
 
   useEffect(() => {
     setSelected(0);
@@ -26,6 +29,13 @@ export function PatientSearchPage() {
     if (patient) void navigate(`/patients/${patient.id}`);
   };
 
+  useEffect(() => {
+    if (!openWhenReady.current || !isCurrent) return;
+    openWhenReady.current = false;
+    const first = results[0];
+    if (first) void navigate(`/patients/${first.id}`);
+  }, [isCurrent, results, navigate]);
+
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'ArrowDown') {
       event.preventDefault();
@@ -35,8 +45,9 @@ export function PatientSearchPage() {
       setSelected((index) => Math.max(index - 1, 0));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      // Enter on fresh text that has not been searched yet waits for the answer instead of opening a stale row.
-      if (text.trim() === debounced && !search.isPlaceholderData) open(selected);
+      // Enter on fresh text waits for that text's answer instead of opening a row from the previous search.
+      if (isCurrent) open(selected);
+      else if (text.trim()) openWhenReady.current = true;
     }
   };
 
@@ -51,7 +62,7 @@ export function PatientSearchPage() {
         description="Name, date of birth, phone or MRN. Use ↑ ↓ to choose and Enter to open."
         placeholder="Name, date of birth, phone or MRN"
         value={text}
-        onChange={(event) => setText(event.currentTarget.value)}
+        onChange={(event) => { openWhenReady.current = false; setText(event.currentTarget.value); }}
         onKeyDown={onKeyDown}
         autoFocus
         size="md"
