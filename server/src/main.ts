@@ -22,7 +22,8 @@ if (config.seedDemo) {
   if (seeded.created) console.log(`Created the demo clinic with ${config.demoPatients} patients.`);
 }
 const app = await buildApp({ config, database });
-const address = await app.listen({ host: config.host, port: config.port });
+// Fastify's own listen log would print the URL first; ours is the line people and scripts look for.
+const address = await app.listen({ host: config.host, port: config.port, listenTextResolver: () => 'HTTP server ready' });
 const url = address.replace('[::1]', 'localhost');
 console.log(`Medassist listening at ${url}`);
 console.log(`Database: ${database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
