@@ -75,16 +75,26 @@ const summarySql = sql.raw(
 /** The letters of a word in code-point order: equal for two spellings that only swap letters. */
 const lettersOf = (word: string) => [...word].sort().join('');
 
+/** The word with one letter left out, each way (the keys of patient_name_word_variants). */
+function oneLetterLeftOut(word: string): string[] {
+  const letters = [...word];
+  if (letters.length < 3) return [];
+  return [...new Set(letters.map((_, index) => [...letters.slice(0, index), ...letters.slice(index + 1)].join('')))];
+}
+
 /**
- * The spellings in the name vocabulary closest to what was typed, best first, each with a score:
- * 2 for the exact spelling; about 1–1.2 for a spelling that starts with what was typed (still
- * typing); otherwise edit distance (a swap of two letters counts as one edit), trigram similarity,
- * and agreement of Soundex and Double Metaphone codes.
+ * The spellings in the name vocabulary closest to what was typed, best first. Candidates are the
+ * spellings one slip away (through the one-letter-left-out variants), trigram-similar, starting
+ * with what was typed, or sounding alike (Soundex, Double Metaphone). Score: 2 for the exact
+ * spelling; about 1–1.2 for one that starts with what was typed (still typing); otherwise edit
+ * distance (a swap of two letters counts as one edit), trigram similarity and agreement of the
+ * sound codes.
  */
 function closestSpellings(kind: 'given' | 'family', typed: string, take: number) {
   const word = sql`${typed}::text`;
   const prefix = sql`${`${typed.replace(/[\\%_]/g, '\\$&')}%`}::text`;
   const letters = lettersOf(typed);
+  const leftOut = oneLetterLeftOut(typed);
   return sql`(
     select word, case when word = ${word} then 2.0 else greatest(
         case when length(${word}) >= 2 and word like ${prefix} then 1.0 + 0.2 * length(${word}) / length(word)::float8 else 0 end,
@@ -100,6 +110,10 @@ function closestSpellings(kind: 'given' | 'family', typed: string, take: number)
       union select word, soundex, metaphone from patient_name_words where kind = ${kind} and word like ${prefix}
       union select word, soundex, metaphone from patient_name_words where kind = ${kind} and soundex = soundex(${word}) and soundex <> ''
       union select word, soundex, metaphone from patient_name_words where kind = ${kind} and metaphone = dmetaphone(${word}) and metaphone <> ''
+      union select known.word, known.soundex, known.metaphone from patient_name_word_variants as variant
+        join patient_name_words as known on known.kind = variant.kind and known.word = variant.word
+        where variant.kind = ${kind} and variant.variant = any(${[typed, ...leftOut]}::text[])
+      union select word, soundex, metaphone from patient_name_words where kind = ${kind} and word = any(${leftOut}::text[])
     ) as candidates
     order by score desc, word
     limit ${take}
@@ -118,14 +132,14 @@ async function searchByName(db: Db, organizationId: string, term: Extract<Search
   const pairs = given
     ? sql`
       select f.word as family_word, g.word as given_word, f.score + g.score as score
-        from ${closestSpellings('family', family, 5)} as f cross join ${closestSpellings('given', given, 5)} as g
+        from ${closestSpellings('family', family, 10)} as f cross join ${closestSpellings('given', given, 6)} as g
       union all
       select f.word, g.word, f.score + g.score - 0.5
         from ${closestSpellings('family', given, 3)} as f cross join ${closestSpellings('given', family, 3)} as g`
     : sql`
-      select f.word as family_word, null::text as given_word, f.score as score from ${closestSpellings('family', family, 8)} as f
+      select f.word as family_word, null::text as given_word, f.score as score from ${closestSpellings('family', family, 10)} as f
       union all
-      select null::text, g.word, g.score - 0.1 from ${closestSpellings('given', family, 4)} as g`;
+      select null::text, g.word, g.score - 0.1 from ${closestSpellings('given', family, 5)} as g`;
   const result = await sql<PatientSummaryRow>`
     with pairs as materialized (${pairs})
     select found.*, pairs.score as rank

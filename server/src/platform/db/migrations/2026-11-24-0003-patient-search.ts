@@ -18,21 +18,40 @@ create index patient_name_words_trgm_idx on patient_name_words using gin (word g
 create index patient_name_words_soundex_idx on patient_name_words (kind, soundex);
 create index patient_name_words_metaphone_idx on patient_name_words (kind, metaphone);
 
+-- Every spelling of length 3 or more with one letter left out ("horn" -> "orn", "hrn", "hon",
+-- "hor"): a typed word one slip away (a letter dropped, added, changed, or two letters swapped)
+-- shares one of these with the intended spelling, whatever its trigrams or sound codes say.
+create table patient_name_word_variants (
+  kind text not null,
+  variant text not null,
+  word text not null,
+  primary key (kind, variant, word),
+  foreign key (kind, word) references patient_name_words (kind, word)
+);
+
 -- Statement-level, so a batch insert adds its new spellings in one statement, in key order
 -- (concurrent writers then take the unique-index locks in the same order).
 create function patient_name_words_collect() returns trigger language plpgsql as $$
 begin
-  insert into patient_name_words (kind, word, soundex, metaphone)
-  select kind, word, soundex(word), coalesce(dmetaphone(word), '')
-  from (
-    select distinct kind, word from (
-      select 'family'::text as kind, lower(family_name) as word from new_patients
-      union all
-      select 'given'::text, lower(given_name) from new_patients
-    ) as spelled
-    where word <> ''
-  ) as distinct_words
-  order by kind, word
+  with added as (
+    insert into patient_name_words (kind, word, soundex, metaphone)
+    select kind, word, soundex(word), coalesce(dmetaphone(word), '')
+    from (
+      select distinct kind, word from (
+        select 'family'::text as kind, lower(family_name) as word from new_patients
+        union all
+        select 'given'::text, lower(given_name) from new_patients
+      ) as spelled
+      where word <> ''
+    ) as distinct_words
+    order by kind, word
+    on conflict do nothing
+    returning kind, word
+  )
+  insert into patient_name_word_variants (kind, variant, word)
+  select distinct kind, left(word, position - 1) || substr(word, position + 1), word
+  from added cross join lateral generate_series(1, length(word)) as position
+  where length(word) >= 3
   on conflict do nothing;
   return null;
 end $$;
@@ -51,6 +70,11 @@ from (
   ) as spelled
   where word <> ''
 ) as distinct_words
+on conflict do nothing;
+insert into patient_name_word_variants (kind, variant, word)
+select distinct kind, left(word, position - 1) || substr(word, position + 1), word
+from patient_name_words cross join lateral generate_series(1, length(word)) as position
+where length(word) >= 3
 on conflict do nothing;
 
 create index patients_family_given_idx on patients (organization_id, lower(family_name), lower(given_name));
