@@ -90,15 +90,20 @@ export const api = {
   delete: <T>(path: string, options?: RequestOptions) => apiRequest<T>('DELETE', path, options),
 };
 
-/** Puts the server's per-field messages under the matching inputs; answers whether any were placed. */
+/**
+ * Puts the server's per-field messages under the matching inputs. Answers true only when every
+ * message found its input, so the caller shows a general panel for anything left over.
+ */
 export function applyFieldErrors(error: unknown, setFieldError: (path: string, message: string) => void, knownFields?: (path: string) => boolean): boolean {
   if (!(error instanceof ApiError)) return false;
   const issues = error.issues.length > 0 ? error.issues : error.field ? [{ field: error.field, message: error.message }] : [];
-  let placed = false;
+  let allPlaced = issues.length > 0;
   for (const issue of issues) {
-    if (knownFields && !knownFields(issue.field)) continue;
+    if (knownFields && !knownFields(issue.field)) {
+      allPlaced = false;
+      continue;
+    }
     setFieldError(issue.field, issue.message);
-    placed = true;
   }
-  return placed;
+  return allPlaced;
 }

@@ -107,3 +107,13 @@ export function toIsoDate(text: string): string | null {
   if (!us) return null;
   return `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`;
 }
+
+/** Whether a dotted server field path (e.g. "emergencyContact.phone") names an input on this form. */
+export function isFormPath(values: PatientFormValues, path: string): boolean {
+  let current: unknown = values;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !(part in current)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return true;
+}

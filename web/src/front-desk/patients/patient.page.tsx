@@ -11,7 +11,7 @@ import { useSession } from '../../platform/session.js';
 import { ErrorState, LoadingState, NotAllowedPanel } from '../../platform/ui/states.js';
 import { BreakTheGlassDialog } from './break-the-glass-dialog.js';
 import { PatientBanner } from './patient-banner.js';
-import { formPathForServerField, formToPatientFields, patientToForm, type PatientFormValues } from './patient-form.js';
+import { formPathForServerField, formToPatientFields, isFormPath, patientToForm, type PatientFormValues } from './patient-form.js';
 import { PatientFields, validatePatientForm } from './patient-fields.js';
 import { patientKeys, usePatient, useUpdateDemographics } from './patients.queries.js';
 
@@ -73,7 +73,11 @@ function DemographicsEdit({ patient, onDone }: { patient: Patient; onDone: () =>
       notifications.show({ color: 'teal', message: 'Demographics saved.' });
       onDone();
     } catch (error) {
-      const placed = isApiError(error, 'VALIDATION_FAILED') && applyFieldErrors(error, (field, message) => form.setFieldError(formPathForServerField(field), message));
+      const placed = isApiError(error, 'VALIDATION_FAILED') && applyFieldErrors(
+        error,
+        (field, message) => form.setFieldError(formPathForServerField(field), message),
+        (field) => isFormPath(form.values, formPathForServerField(field)),
+      );
       if (!placed) setProblem(error);
     }
   };

@@ -8,7 +8,7 @@ import type { DuplicateCandidate } from '../../../../contracts/front-desk/patien
 import { applyFieldErrors, isApiError } from '../../platform/api.js';
 import { NotAllowedPanel } from '../../platform/ui/states.js';
 import { DuplicateCandidates } from './duplicate-candidates.js';
-import { emptyPatientForm, formPathForServerField, formToPatientFields, toIsoDate, type PatientFormValues } from './patient-form.js';
+import { emptyPatientForm, formPathForServerField, isFormPath, formToPatientFields, toIsoDate, type PatientFormValues } from './patient-form.js';
 import { PatientFields, validatePatientForm } from './patient-fields.js';
 import { checkDuplicates, useRegisterPatient, type DuplicateCheckInput } from './patients.queries.js';
 
@@ -54,8 +54,12 @@ export function RegisterPatientPage() {
       }
       await navigate(`/patients/${result.patient.id}`, { state: { registered: true } });
     } catch (error) {
-      const placed = applyFieldErrors(error, (field, message) => form.setFieldError(formPathForServerField(field), message));
-      if (!placed || !isApiError(error, 'VALIDATION_FAILED')) setProblem(error);
+      const placed = applyFieldErrors(
+        error,
+        (field, message) => form.setFieldError(formPathForServerField(field), message),
+        (field) => isFormPath(form.values, formPathForServerField(field)),
+      );
+      if (!placed) setProblem(error);
     }
   };
 
@@ -78,7 +82,7 @@ export function RegisterPatientPage() {
               <Alert color="red" variant="light" title="The patient was not registered" role="alert">
                 {problem instanceof Error ? problem.message : 'Something went wrong.'}
                 {isApiError(problem) && problem.issues.length > 0 ? (
-                  <ul>{problem.issues.map((issue) => <li key={issue.field}>{issue.field}: {issue.message}</li>)}</ul>
+                  <ul>{problem.issues.map((issue, index) => <li key={`${issue.field}-${index}`}>{issue.message}</li>)}</ul>
                 ) : null}
               </Alert>
             )

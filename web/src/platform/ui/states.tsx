@@ -43,6 +43,9 @@ export function ErrorState({ error, onRetry, title = 'This could not be loaded' 
     <Alert color="red" variant="light" title={title} role="alert">
       <Stack gap="xs">
         <Text>{message}</Text>
+        {isApiError(error) && error.issues.length > 0 ? (
+          <ul style={{ margin: 0 }}>{error.issues.map((issue, index) => <li key={`${issue.field}-${index}`}>{issue.message}</li>)}</ul>
+        ) : null}
         {requestId ? <Text size="xs" c="dimmed">Reference: {requestId}</Text> : null}
         {onRetry ? (
           <Group>
