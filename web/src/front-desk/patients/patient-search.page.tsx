@@ -30,6 +30,11 @@ export function PatientSearchPage() {
   };
 
   useEffect(() => {
+    const row = results[selected];
+    if (row) document.getElementById(`patient-row-${row.id}`)?.scrollIntoView({ block: 'nearest' });
+  }, [selected, results]);
+
+  useEffect(() => {
     if (!openWhenReady.current || !isCurrent) return;
     openWhenReady.current = false;
     const first = results[0];
