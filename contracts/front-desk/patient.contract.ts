@@ -165,3 +165,9 @@ export const mergePatientsRequestSchema = z.strictObject({
 export const breakTheGlassRequestSchema = z.strictObject({
   reason: trimmed(500).min(10, 'Describe why you need this chart (at least 10 characters).'),
 });
+
+export const restrictChartRequestSchema = z.strictObject({
+  isRestricted: z.boolean(),
+  reason: trimmed(500).min(5, 'Say why the chart is (or is no longer) restricted.'),
+  version: z.number().int().positive(),
+});

@@ -49,7 +49,7 @@ describe('front desk: register, be warned of a near-duplicate, find by a misspel
     await fillRegistration(page, { first: 'Evangaline', last: 'Thornbery', dateOfBirth: '03/14/1962', sex: 'female', phone: '217-555-0142' });
     // Then she is warned of the likely duplicate before saving
     const warning = page.getByRole('region', { name: /possible duplicate/i });
-    await warning.waitFor({ timeout: 10_000 });
+    await warning.waitFor({ timeout: 30_000 });
     expect(await warning.innerText()).toContain('Thornbury');
     await snap(page, '04-duplicate-warning');
     // and submitting does not save the record until she confirms
@@ -63,7 +63,7 @@ describe('front desk: register, be warned of a near-duplicate, find by a misspel
     await page.getByRole('link', { name: 'Patients' }).click();
     await page.getByLabel('Search patients').fill('Evangelin Thornbery');
     const results = page.getByRole('table', { name: 'Patient search results' });
-    await expect.poll(async () => (await results.isVisible()) && (await results.innerText()).includes('Thornbury'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await results.isVisible()) && (await results.innerText()).includes('Thornbury'), { timeout: 30_000 }).toBe(true);
     await snap(page, '06-search-misspelled');
     // Then the first result opens her chart
     await results.getByRole('row').nth(1).click();
@@ -90,7 +90,7 @@ describe('front desk: register, be warned of a near-duplicate, find by a misspel
     const page = await context.newPage();
     await signIn(page, 'manager.wilson');
     await page.getByRole('link', { name: 'Audit trail' }).click();
-    await expect.poll(async () => (await page.locator('table').first().innerText()).includes('Emily Jones'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await page.locator('table').first().innerText()).includes('Emily Jones'), { timeout: 30_000 }).toBe(true);
     await snap(page, '08-manager-audit-trail');
     await context.close();
   });

@@ -193,7 +193,11 @@ describe('merging duplicates', () => {
 describe('restricted charts (break-the-glass)', () => {
   it('needs a typed reason, then opens the chart, audits the reason and alerts the manager', async () => {
     const created = (await register(frontDesk, patientFields({ givenName: 'Staff', familyName: 'Member', duplicatesReviewed: true }))).json().patient;
-    await t.db.updateTable('patients').set({ isRestricted: true }).where('id', '=', created.id).execute();
+    const notManager = await frontDesk.request({ method: 'PUT', url: `/api/patients/${created.id}/restriction`, payload: { isRestricted: true, reason: 'Staff member chart', version: 1 } });
+    expect(notManager.statusCode).toBe(403);
+    const restricted = await manager.request({ method: 'PUT', url: `/api/patients/${created.id}/restriction`, payload: { isRestricted: true, reason: 'Staff member chart', version: 1 } });
+    expect(restricted.statusCode).toBe(200);
+    expect(restricted.json()).toMatchObject({ isRestricted: true, version: 2 });
     const refused = await frontDesk.request({ method: 'GET', url: `/api/patients/${created.id}` });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('BREAK_THE_GLASS_REQUIRED');

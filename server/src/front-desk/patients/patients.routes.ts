@@ -9,12 +9,14 @@ import {
   mergePatientsRequestSchema,
   patientSchema,
   registerPatientRequestSchema,
+  restrictChartRequestSchema,
   searchQuerySchema,
   searchResultSchema,
   updatePatientRequestSchema,
 } from '../../../../contracts/front-desk/patient.contract.js';
 import { AppError, recordAudit } from '../../platform/index.js';
 import { breakTheGlass, openPatient } from './open-patient.js';
+import { restrictChart } from './restrict-chart.js';
 import { mergePatients } from './merge-patients.js';
 import { findLikelyDuplicates, hasPhoto, searchPatients } from './patients.repository.js';
 import { toDuplicateCandidate, toPatientView, toSummary } from './patient-view.js';
@@ -101,6 +103,11 @@ export async function patientRoutes(appInstance: FastifyInstance): Promise<void>
     config: { policy: 'patient.break-the-glass' },
     schema: { params: patientParams, body: breakTheGlassRequestSchema },
   }, async (request) => breakTheGlass(app.db, patientContext(request), request.params.patientId, request.body.reason));
+
+  app.put('/api/patients/:patientId/restriction', {
+    config: { policy: 'patient.restrict' },
+    schema: { params: patientParams, body: restrictChartRequestSchema, response: { 200: patientSchema } },
+  }, async (request) => restrictChart(app.db, patientContext(request), request.params.patientId, request.body));
 
   app.post('/api/patients/merges', { config: { policy: 'patient.merge' }, schema: { body: mergePatientsRequestSchema } }, async (request, reply) => {
     const context = patientContext(request);
