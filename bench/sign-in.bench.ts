@@ -77,7 +77,7 @@ export async function benchSignIn(options: { engine?: 'pglite' | 'postgres'; rou
     const port = address.port;
     const signIns: number[] = [];
     const pageLoads: number[] = [];
-    const failures = { signIn: 0, pageLoad: 0 };
+    const failures = { signIn: 0, pageLoad: 0, reasons: new Map<string, number>() };
     const addressOf = (index: number) => `127.1.${Math.floor(index / 250)}.${(index % 250) + 1}`;
     const warmUp = 10;
     await inParallel(rounds + warmUp, async (index) => {
@@ -89,6 +89,8 @@ export async function benchSignIn(options: { engine?: 'pglite' | 'postgres'; rou
       const cookie = signedIn.setCookie.map((value) => value.split(';')[0]).join('; ');
       if (signedIn.status !== 200) {
         failures.signIn++;
+        const text = `POST /api/session ${signedIn.status} ${username}`;
+        failures.reasons.set(text, (failures.reasons.get(text) ?? 0) + 1);
         return;
       }
       started = performance.now();
@@ -98,7 +100,11 @@ export async function benchSignIn(options: { engine?: 'pglite' | 'postgres'; rou
         send(port, from, 'GET', '/api/organization', { cookie }),
       ]);
       const pageMs = performance.now() - started;
-      if (pages.some((page) => page.status !== 200)) failures.pageLoad++;
+      const failed = pages.map((page, at) => (page.status === 200 ? '' : `${['/', '/api/session', '/api/organization'][at]} ${page.status} ${username}`)).filter(Boolean);
+      if (failed.length > 0) {
+        failures.pageLoad++;
+        for (const text of failed) failures.reasons.set(text, (failures.reasons.get(text) ?? 0) + 1);
+      }
       if (index < warmUp) return;
       signIns.push(signInMs);
       pageLoads.push(pageMs);
@@ -107,6 +113,7 @@ export async function benchSignIn(options: { engine?: 'pglite' | 'postgres'; rou
       ...latencyFigures(benchmark, 'POST /api/session', signIns, [0.5, 0.95]),
       ...latencyFigures(benchmark, 'first page load (/, /api/session, /api/organization)', pageLoads, [0.5, 0.95]),
       { benchmark, metric: 'failed sign-ins / page loads', value: `${failures.signIn} / ${failures.pageLoad} of ${rounds + warmUp}` },
+      ...[...failures.reasons].map(([reason, count]) => ({ benchmark, metric: `failed: ${reason}`, value: `${count}` })),
     ];
   } finally {
     await app.close();

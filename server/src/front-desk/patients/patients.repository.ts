@@ -106,8 +106,11 @@ function closestSpellings(kind: 'given' | 'family', typed: string, take: number)
         + case when metaphone = dmetaphone(${word}) then 0.15 else 0 end
       ) end as score
     from (
-      select word, soundex, metaphone from patient_name_words where kind = ${kind} and word % ${word}
-      union select word, soundex, metaphone from patient_name_words where kind = ${kind} and word like ${prefix}
+      -- offset 0 keeps "kind = …" out of the trigram scans: pushed down, it lets the planner
+      -- read every spelling of the kind through a btree and test each one (~7 ms, not ~0.3 ms).
+      select word, soundex, metaphone from (
+        select kind, word, soundex, metaphone from patient_name_words where word % ${word} or word like ${prefix} offset 0
+      ) as trigram_matches where kind = ${kind}
       union select word, soundex, metaphone from patient_name_words where kind = ${kind} and soundex = soundex(${word}) and soundex <> ''
       union select word, soundex, metaphone from patient_name_words where kind = ${kind} and metaphone = dmetaphone(${word}) and metaphone <> ''
       union select known.word, known.soundex, known.metaphone from patient_name_word_variants as variant
@@ -125,21 +128,41 @@ function closestSpellings(kind: 'given' | 'family', typed: string, take: number)
  * of the typed given and family names from the name vocabulary, then read the patients carrying
  * each spelling pair through the (organization, family, given) btree, at most `limit` per pair.
  * A single word is tried as a family name, then (ranked a little lower) as a given name; two
- * words are also tried the other way round ("Smith John"), ranked lower still.
+ * words not both close to known spellings are also tried the other way round ("Smith John"),
+ * ranked lower.
  */
 async function searchByName(db: Db, organizationId: string, term: Extract<SearchTerm, { kind: 'name' }>, limit: number): Promise<PatientSummaryRow[]> {
   const { given, family } = term;
-  const pairs = given
-    ? sql`
-      select f.word as family_word, g.word as given_word, f.score + g.score as score
-        from ${closestSpellings('family', family, 10)} as f cross join ${closestSpellings('given', given, 6)} as g
-      union all
-      select f.word, g.word, f.score + g.score - 0.5
-        from ${closestSpellings('family', given, 3)} as f cross join ${closestSpellings('given', family, 3)} as g`
-    : sql`
+  if (!given) {
+    return findByNamePairs(db, organizationId, limit, sql`
       select f.word as family_word, null::text as given_word, f.score as score from ${closestSpellings('family', family, 10)} as f
       union all
-      select null::text, g.word, g.score - 0.1 from ${closestSpellings('given', family, 5)} as g`;
+      select null::text, g.word, g.score - 0.1 from ${closestSpellings('given', family, 5)} as g`);
+  }
+  const asTyped = await findByNamePairs(db, organizationId, limit, sql`
+    select f.word as family_word, g.word as given_word, f.score + g.score as score
+    from ${closestSpellings('family', family, 10)} as f cross join ${closestSpellings('given', given, 6)} as g`);
+  // One word exact and the other one slip away scores about 2.6 or more; short of that, also try
+  // the words the other way round.
+  if ((asTyped[0]?.rank ?? 0) >= 2.5) return asTyped;
+  const turned = await findByNamePairs(db, organizationId, limit, sql`
+    select f.word as family_word, g.word as given_word, f.score + g.score - 0.5 as score
+    from ${closestSpellings('family', given, 4)} as f cross join ${closestSpellings('given', family, 4)} as g`);
+  const seen = new Set<string>();
+  return [...asTyped, ...turned]
+    .sort((a, b) => b.rank - a.rank || compareText(a.familyName, b.familyName) || compareText(a.givenName, b.givenName) || compareText(a.id, b.id))
+    .filter((row) => !seen.has(row.id) && seen.add(row.id))
+    .slice(0, limit);
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The patients carrying each (family, given) spelling pair, best pair first, at most `limit` per
+ * pair, read through the (organization, family, given) or (organization, given, family) btree.
+ * A pair without a given spelling matches the family name alone, and the other way round.
+ */
+async function findByNamePairs(db: Db, organizationId: string, limit: number, pairs: RawBuilder<unknown>): Promise<PatientSummaryRow[]> {
   const result = await sql<PatientSummaryRow>`
     with pairs as materialized (${pairs})
     select found.*, pairs.score as rank
