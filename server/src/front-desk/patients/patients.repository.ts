@@ -92,7 +92,9 @@ function oneLetterLeftOut(word: string): string[] {
  */
 function closestSpellings(kind: 'given' | 'family', typed: string, take: number) {
   const word = sql`${typed}::text`;
-  const prefix = sql`${`${typed.replace(/[\\%_]/g, '\\$&')}%`}::text`;
+  const escaped = typed.replace(/[\\%_]/g, '\\$&');
+  // One letter is too little to treat as the start of a name.
+  const prefix = sql`${[...typed].length >= 2 ? `${escaped}%` : escaped}::text`;
   const letters = lettersOf(typed);
   const leftOut = oneLetterLeftOut(typed);
   return sql`(

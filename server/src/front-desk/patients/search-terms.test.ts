@@ -63,6 +63,7 @@ describe('classifySearch', () => {
     expect(classifySearch('Smith, John', today)).toEqual({ kind: 'name', text: 'john smith', given: 'john', family: 'smith' });
     expect(classifySearch('smith,john', today)).toEqual({ kind: 'name', text: 'john smith', given: 'john', family: 'smith' });
     expect(classifySearch('Smith,', today)).toEqual({ kind: 'name', text: 'smith', given: null, family: 'smith' });
+    expect(classifySearch(', John', today)).toEqual({ kind: 'name', text: 'john', given: null, family: 'john' });
   });
 
   it('reads one word as a family name (the search also tries it as a given name)', () => {

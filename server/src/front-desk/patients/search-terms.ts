@@ -73,8 +73,9 @@ export function classifySearch(input: string, today = new Date()): SearchTerm {
   if (/^(mrn[:# ]*)?[a-z]*\d[a-z\d-]*$/i.test(text)) return { kind: 'mrn', mrn: text.replace(/^mrn[:# ]*/i, '') };
   const lowered = text.toLowerCase();
   if (lowered.includes(',')) {
-    const [family, given] = lowered.split(',', 2).map((part) => part.trim());
-    return { kind: 'name', text: `${given ?? ''} ${family ?? ''}`.trim(), given: given || null, family: family ?? '' };
+    const [family = '', given = ''] = lowered.split(',', 2).map((part) => part.trim());
+    if (!family) return { kind: 'name', text: given, given: null, family: given };
+    return { kind: 'name', text: `${given} ${family}`.trim(), given: given || null, family };
   }
   const words = lowered.split(' ');
   if (words.length === 1) return { kind: 'name', text: lowered, given: null, family: lowered };
