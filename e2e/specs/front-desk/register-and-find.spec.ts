@@ -107,3 +107,29 @@ describe('front desk: register, be warned of a near-duplicate, find by a misspel
     await context.close();
   });
 });
+
+describe('restricted chart: break-the-glass', () => {
+  it('asks the front desk for a reason, opens the chart, and alerts the manager', async () => {
+    const frontDesk = await (await newStaffContext(clinic)).newPage();
+    await signIn(frontDesk, 'fd.rivera');
+    await frontDesk.getByRole('link', { name: 'Patients' }).click();
+    await frontDesk.getByLabel('Search patients').fill('Keisha Brown');
+    const results = frontDesk.getByRole('table', { name: 'Patient search results' });
+    await expect.poll(async () => (await results.isVisible()) && (await results.innerText()).includes('Brown, Keisha'), { timeout: 30_000 }).toBe(true);
+    await results.getByRole('row').filter({ hasText: 'Brown, Keisha' }).first().click();
+    const reason = frontDesk.getByLabel('Reason for access');
+    await reason.waitFor();
+    await snap(frontDesk, '10-break-the-glass-dialog');
+    await reason.fill('Patient at the front desk updating her insurance card');
+    await frontDesk.getByRole('button', { name: 'Open restricted chart' }).click();
+    const banner = frontDesk.getByRole('region', { name: 'Patient banner' });
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('07/19/1988');
+
+    const manager = await (await newStaffContext(clinic)).newPage();
+    await signIn(manager, 'manager.wilson');
+    await manager.getByRole('link', { name: 'Manager alerts' }).click();
+    await expect.poll(async () => (await manager.locator('body').innerText()).includes('Carlos Rivera opened restricted chart'), { timeout: 30_000 }).toBe(true);
+    await snap(manager, '11-manager-alert');
+  });
+});

@@ -3,6 +3,7 @@ import type { Database } from '../platform/db/schema.js';
 import type { StaffRole } from '../platform/db/platform.table.js';
 import { hashPassword } from '../platform/auth/secrets.js';
 import { generatePatients } from './population-generator.js';
+import { takeNextMrn } from '../front-desk/patients/patients.repository.js';
 
 export const DEMO_PASSWORD = 'Medassist-demo-2026';
 export const DEMO_CLIENT_ID = 'medassist-demo-integration';
@@ -67,5 +68,22 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { patients: 
     return organization.id;
   });
   if (options.patients > 0) await generatePatients(db, organizationId, options.patients, { onProgress: options.onProgress });
+  await addStaffMembersOwnChart(db, organizationId);
   return { created: true };
+}
+
+/** One MA is also a patient here: her chart is restricted, so opening it needs break-the-glass. */
+async function addStaffMembersOwnChart(db: Kysely<Database>, organizationId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const staffMember = await trx.selectFrom('staffMembers').select('id').where('username', '=', 'ma.brown').executeTakeFirstOrThrow();
+    await trx
+      .insertInto('patients')
+      .values({
+        organizationId, mrn: await takeNextMrn(trx, organizationId), givenName: 'Keisha', familyName: 'Brown', dateOfBirth: '1988-07-19',
+        sexAtBirth: 'female', mobilePhone: '217-555-0163', city: 'Springfield', state: 'IL', isRestricted: true,
+        restrictedStaffMemberId: staffMember.id, mergedIntoPatientId: null, createdBy: null, emergencyContact: null, guarantor: null,
+        privacyNoticeAcknowledgedAt: new Date(),
+      })
+      .execute();
+  });
 }

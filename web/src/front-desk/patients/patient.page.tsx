@@ -11,6 +11,7 @@ import { useSession } from '../../platform/session.js';
 import { ErrorState, LoadingState, NotAllowedPanel } from '../../platform/ui/states.js';
 import { BreakTheGlassDialog } from './break-the-glass-dialog.js';
 import { PatientBanner } from './patient-banner.js';
+import { RestrictChartPanel } from './restrict-chart-panel.js';
 import { formPathForServerField, formToPatientFields, isFormPath, patientToForm, type PatientFormValues } from './patient-form.js';
 import { PatientFields, validatePatientForm } from './patient-fields.js';
 import { patientKeys, usePatient, useUpdateDemographics } from './patients.queries.js';
@@ -134,6 +135,7 @@ export function PatientPage() {
         </Group>
         {editing ? <DemographicsEdit patient={data} onDone={() => setEditing(false)} /> : <DemographicsView patient={data} />}
       </Paper>
+      {can('patient.restrict') && data.status !== 'merged' ? <RestrictChartPanel patient={data} /> : null}
     </Stack>
   );
 }

@@ -78,3 +78,15 @@ export function useBreakTheGlass(patientId: string) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: patientKeys.one(patientId) }),
   });
 }
+
+export function useRestrictChart(patientId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { isRestricted: boolean; reason: string; version: number }) =>
+      api.put<Patient>(`/api/patients/${encodeURIComponent(patientId)}/restriction`, request),
+    onSuccess: (patient) => {
+      queryClient.setQueryData(patientKeys.one(patientId), patient);
+      void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
+    },
+  });
+}
