@@ -25,6 +25,9 @@ export interface OrganizationSettingsTable {
   lockoutThreshold: Generated<number>;
   lockoutMinutes: Generated<number>;
   secondFactorRequiredRoles: Generated<string[]>;
+  noShowAfterMinutes: Generated<number>;
+  flowAmberMinutes: Generated<number>;
+  flowRedMinutes: Generated<number>;
   version: Generated<number>;
   updatedAt: Generated<Date>;
 }
@@ -54,6 +57,9 @@ export interface ExamRoomsTable {
   displayOrder: Generated<number>;
   isActive: Generated<boolean>;
   version: Generated<number>;
+  state: Generated<'ready' | 'occupied' | 'needs-cleaning' | 'out-of-service'>;
+  currentAppointmentId: string | null;
+  stateChangedAt: Generated<Date>;
 }
 
 export interface StaffMembersTable {

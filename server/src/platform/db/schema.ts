@@ -8,6 +8,17 @@ import type {
   PatientsTable,
 } from '../../front-desk/patients/patients.table.js';
 import type {
+  AppointmentSeriesTable,
+  AppointmentStatusChangesTable,
+  AppointmentsTable,
+  AppointmentTypesTable,
+  CheckInsTable,
+  CopayPaymentsTable,
+  ScheduleExceptionsTable,
+  ScheduleTemplatesTable,
+  WaitlistEntriesTable,
+} from '../../front-desk/scheduling/scheduling.table.js';
+import type {
   AccessTokensTable,
   AuditChainHeadTable,
   AuditEventsTable,
@@ -39,4 +50,13 @@ export interface Database {
   mrnCounters: MrnCountersTable;
   patientPhotos: PatientPhotosTable;
   patientMerges: PatientMergesTable;
+  appointmentTypes: AppointmentTypesTable;
+  scheduleTemplates: ScheduleTemplatesTable;
+  scheduleExceptions: ScheduleExceptionsTable;
+  appointmentSeries: AppointmentSeriesTable;
+  appointments: AppointmentsTable;
+  appointmentStatusChanges: AppointmentStatusChangesTable;
+  checkIns: CheckInsTable;
+  copayPayments: CopayPaymentsTable;
+  waitlistEntries: WaitlistEntriesTable;
 }
