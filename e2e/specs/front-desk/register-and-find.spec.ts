@@ -133,3 +133,40 @@ describe('restricted chart: break-the-glass', () => {
     await snap(manager, '11-manager-alert');
   });
 });
+
+describe('manager merges a duplicate record', () => {
+  it('keeps both records, links the duplicate, and the duplicate leaves search', async () => {
+    const page = await (await newStaffContext(clinic)).newPage();
+    await signIn(page, 'manager.wilson');
+    // two records for one person, registered through the API as a clerk would have
+    const clerk = await (await newStaffContext(clinic)).newPage();
+    await signIn(clerk, 'fd.jones');
+    const ids = await clerk.evaluate(async () => {
+      const session = await (await fetch('/api/session')).json();
+      const register = async (givenName: string) => {
+        const response = await fetch('/api/patients', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({ givenName, familyName: 'Okonkwo-Lindqvist', dateOfBirth: '1971-09-09', sexAtBirth: 'male', duplicatesReviewed: true }),
+        });
+        return (await response.json()).patient.id as string;
+      };
+      return [await register('Chidubem'), await register('Chidubm')];
+    });
+    await page.goto(`/patients/${ids[0]}`);
+    const panel = page.getByRole('region', { name: 'Merge a duplicate record' });
+    await panel.getByLabel('Find the duplicate').fill('Okonkwo-Lindqvist');
+    await panel.getByRole('radio', { name: /Chidubm/ }).check();
+    await panel.getByLabel('Why are these the same person?').fill('Same person: typo in first name at registration');
+    await snap(page, '12-merge-panel');
+    await panel.getByRole('button', { name: 'Merge into this record' }).click();
+    await panel.getByText('Records merged.').waitFor();
+    await page.goto(`/patients/${ids[1]}`);
+    await page.getByText('This record was merged into another record.').waitFor();
+    await page.goto('/patients');
+    await page.getByLabel('Search patients').fill('Okonkwo-Lindqvist');
+    const results = page.getByRole('table', { name: 'Patient search results' });
+    await expect.poll(async () => (await results.isVisible()) ? (await results.getByRole('row').count()) - 1 : -1, { timeout: 30_000 }).toBe(1);
+    expect(await results.innerText()).toContain('Chidubem');
+  });
+});

@@ -1,9 +1,9 @@
-import { Alert, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import type { Patient } from '../../../../contracts/front-desk/patient.contract.js';
 import { applyFieldErrors, isApiError } from '../../platform/api.js';
 import { formatDate, formatDateTime, formatPhone, languageLabels } from '../../platform/format.js';
@@ -12,6 +12,7 @@ import { ErrorState, LoadingState, NotAllowedPanel } from '../../platform/ui/sta
 import { BreakTheGlassDialog } from './break-the-glass-dialog.js';
 import { PatientBanner } from './patient-banner.js';
 import { RestrictChartPanel } from './restrict-chart-panel.js';
+import { MergeDuplicatePanel } from './merge-duplicate-panel.js';
 import { formPathForServerField, formToPatientFields, isFormPath, patientToForm, type PatientFormValues } from './patient-form.js';
 import { PatientFields, validatePatientForm } from './patient-fields.js';
 import { patientKeys, usePatient, useUpdateDemographics } from './patients.queries.js';
@@ -127,7 +128,12 @@ export function PatientPage() {
     <Stack maw={1100}>
       <PatientBanner patient={data} />
       {justRegistered ? <Alert color="teal" variant="light" role="status">Patient registered. MRN {data.mrn}.</Alert> : null}
-      {data.status === 'merged' ? <Alert color="gray" role="status">This record was merged into another record.</Alert> : null}
+      {data.status === 'merged' ? (
+        <Alert color="gray" role="status">
+          This record was merged into another record.{' '}
+          {data.mergedIntoPatientId ? <Anchor component={Link} to={`/patients/${data.mergedIntoPatientId}`}>Open the record in use</Anchor> : null}
+        </Alert>
+      ) : null}
       <Paper withBorder radius="md" p="md">
         <Group justify="space-between" mb="md">
           <Title order={3} size="h4">Demographics</Title>
@@ -136,6 +142,7 @@ export function PatientPage() {
         {editing ? <DemographicsEdit patient={data} onDone={() => setEditing(false)} /> : <DemographicsView patient={data} />}
       </Paper>
       {can('patient.restrict') && data.status !== 'merged' ? <RestrictChartPanel patient={data} /> : null}
+      {can('patient.merge') && data.status === 'active' ? <MergeDuplicatePanel patient={data} /> : null}
     </Stack>
   );
 }

@@ -90,3 +90,27 @@ export function useRestrictChart(patientId: string) {
     },
   });
 }
+
+export interface MergePatientsInput {
+  survivingPatientId: string;
+  mergedPatientId: string;
+  reason: string;
+  survivingVersion: number;
+  mergedVersion: number;
+}
+
+export function useMergePatients() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: MergePatientsInput) => api.post<{ mergeId: string }>('/api/patients/merges', input),
+    onSuccess: (_result, input) => {
+      void queryClient.invalidateQueries({ queryKey: patientKeys.one(input.survivingPatientId) });
+      void queryClient.invalidateQueries({ queryKey: patientKeys.one(input.mergedPatientId) });
+      void queryClient.invalidateQueries({ queryKey: ['patients', 'search'] });
+    },
+  });
+}
+
+export function fetchPatient(patientId: string) {
+  return api.get<Patient>(`/api/patients/${encodeURIComponent(patientId)}`);
+}
