@@ -25,6 +25,7 @@ export const errorCatalogue = {
   MRN_TAKEN: { status: 409, message: 'That MRN is already assigned to another patient.' },
   PATIENT_ALREADY_MERGED: { status: 409, message: 'This patient record was already merged into another.' },
   CANNOT_MERGE_INTO_SELF: { status: 422, message: 'A patient cannot be merged into the same record.' },
+  TASK_OWNER_REQUIRED: { status: 422, message: 'A task needs an owner: a person or a role pool.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged with its request id.' },
 } as const;

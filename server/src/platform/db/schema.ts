@@ -32,6 +32,8 @@ import type {
   StaffMembersTable,
   StaffSessionsTable,
 } from './platform.table.js';
+import type { LiveEventsTable } from '../events/live-events.table.js';
+import type { TasksTable } from '../tasks/tasks.table.js';
 
 export interface Database {
   organizations: OrganizationsTable;
@@ -59,4 +61,6 @@ export interface Database {
   checkIns: CheckInsTable;
   copayPayments: CopayPaymentsTable;
   waitlistEntries: WaitlistEntriesTable;
+  liveEvents: LiveEventsTable;
+  tasks: TasksTable;
 }

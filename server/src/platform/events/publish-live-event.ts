@@ -1,0 +1,41 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** The NOTIFY channel that carries a committed live event's id to every server process. */
+export const LIVE_CHANNEL = 'medassist_live';
+
+export interface LiveEventInput {
+  organizationId: string;
+  /** What screens subscribe to, e.g. `flow-board:<locationId>`, `rooms:<locationId>`, `schedule:<locationId>`, `inbox`. */
+  topic: string;
+  /** What happened, e.g. `appointment.arrived`; it becomes the SSE `event:` name. */
+  type: string;
+  /** Ids and statuses only: screens refetch what they show. Never names, dates of birth or notes. */
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Records a live event in the caller's transaction and signals it to every server process with
+ * `pg_notify`, which PostgreSQL (and PGlite) deliver only at commit: a rolled-back change is never
+ * shown, and a committed one reaches open screens (`GET /api/live`) within a second.
+ *
+ * @example
+ * await publishLiveEvent(trx, { organizationId, topic: `flow-board:${locationId}`, type: 'appointment.arrived', payload: { appointmentId, status: 'arrived' } });
+ */
+export async function publishLiveEvent(
+  trx: Transaction<Database> | Kysely<Database>,
+  event: LiveEventInput,
+): Promise<{ id: number }> {
+  const payload = JSON.stringify(event.payload ?? {});
+  const result = await sql<{ id: string | number }>`
+    with inserted as (
+      insert into live_events (organization_id, topic, type, payload)
+      values (${event.organizationId}, ${event.topic}, ${event.type}, ${payload}::jsonb)
+      returning id
+    )
+    select id, pg_notify(${LIVE_CHANNEL}, id::text) from inserted
+  `.execute(trx);
+  const row = result.rows[0];
+  if (!row) throw new Error('live event was not recorded');
+  return { id: Number(row.id) };
+}
