@@ -28,6 +28,9 @@ export interface OrganizationSettingsTable {
   noShowAfterMinutes: Generated<number>;
   flowAmberMinutes: Generated<number>;
   flowRedMinutes: Generated<number>;
+  /** Minutes before an appointment's start at which reminders go out (default 48 h and 2 h). */
+  reminderOffsetsMinutes: Generated<number[]>;
+  confirmationLinkValidHours: Generated<number>;
   version: Generated<number>;
   updatedAt: Generated<Date>;
 }

@@ -32,6 +32,7 @@ import type {
   StaffMembersTable,
   StaffSessionsTable,
 } from './platform.table.js';
+import type { AppointmentConfirmationTokensTable, MessageTemplatesTable, PatientMessagesTable } from '../../front-desk/reminders/reminders.table.js';
 import type { LiveEventsTable } from '../events/live-events.table.js';
 import type { TasksTable } from '../tasks/tasks.table.js';
 
@@ -61,6 +62,9 @@ export interface Database {
   checkIns: CheckInsTable;
   copayPayments: CopayPaymentsTable;
   waitlistEntries: WaitlistEntriesTable;
+  messageTemplates: MessageTemplatesTable;
+  patientMessages: PatientMessagesTable;
+  appointmentConfirmationTokens: AppointmentConfirmationTokensTable;
   liveEvents: LiveEventsTable;
   tasks: TasksTable;
 }

@@ -3,6 +3,7 @@ import * as patients from './2026-11-24-0002-patients.js';
 import * as patientSearch from './2026-11-24-0003-patient-search.js';
 import * as schedulingAndFlow from './2026-11-24-0004-scheduling-and-flow.js';
 import * as liveEventsAndTasks from './2026-11-24-0005-live-events-and-tasks.js';
+import * as reminders from './2026-11-24-0006-reminders.js';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it runs. Add new ones at the end. */
-export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks];
+export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks, reminders];

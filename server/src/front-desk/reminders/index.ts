@@ -1,0 +1,3 @@
+// The reminders area's public surface: other areas call these inside their own transactions.
+export { scheduleAppointmentReminders, cancelAppointmentReminders } from './schedule-reminders.js';
+export { ensureDefaultMessageTemplates } from './message-templates.js';

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/build-test-app.js';
+import { makeOrganization } from '../../../test/factories.js';
+import { makeAppointment, makePatientRow } from '../../../test/appointment-factories.js';
+import { cancelAppointmentReminders, ensureDefaultMessageTemplates, scheduleAppointmentReminders } from './index.js';
+
+let t: TestApp;
+let organizationId: string;
+let locationId: string;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  ({ organizationId, locationId } = await makeOrganization(t.db, 'Maple Reminders'));
+  await ensureDefaultMessageTemplates(t.db, organizationId);
+  await ensureDefaultMessageTemplates(t.db, organizationId);
+});
+afterAll(() => t.close());
+
+const messagesOf = (appointmentId: string) =>
+  t.db.selectFrom('patientMessages').selectAll().where('appointmentId', '=', appointmentId).orderBy('scheduledFor').execute();
+
+describe('scheduling appointment reminders', () => {
+  it('writes two text reminders, 48 h and 2 h before the start, in English with the visit filled in', async () => {
+    const patient = await makePatientRow(t.db, organizationId, { givenName: 'Rita' });
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id, startsAt: new Date('2030-03-14T15:30:00Z') });
+    const result = await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id, new Date('2030-03-01T00:00:00Z')));
+    expect(result).toEqual({ scheduled: 2, skippedNoConsent: 0 });
+    const messages = await messagesOf(appointment.id);
+    expect(messages.map((m) => new Date(m.scheduledFor).toISOString())).toEqual(['2030-03-12T15:30:00.000Z', '2030-03-14T13:30:00.000Z']);
+    expect(messages[0]).toMatchObject({ channel: 'sms', language: 'en', status: 'scheduled', recipient: '217-555-0101' });
+    // Chicago is UTC-5 in mid-March 2030 (daylight time)
+    expect(messages[0]!.body).toContain('Hi Rita');
+    expect(messages[0]!.body).toContain('Thursday, March 14 at 10:30 AM');
+    expect(messages[0]!.body).toContain('Maple Reminders');
+    expect(messages[0]!.body).toContain('{confirmUrl}');
+  });
+
+  it('writes Spanish email for a Spanish-speaking patient who only consented to email', async () => {
+    const patient = await makePatientRow(t.db, organizationId, { givenName: 'Rosa', preferredLanguage: 'es', consentToText: false, consentToEmail: true, email: 'rosa@example.test' });
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id });
+    await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    const messages = await messagesOf(appointment.id);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatchObject({ channel: 'email', language: 'es', recipient: 'rosa@example.test' });
+    expect(messages[0]!.subject).toMatch(/^Recordatorio de cita/);
+    expect(messages[0]!.body).toContain('Estimado/a Rosa');
+  });
+
+  it('sends nothing to a patient without consent, and records why', async () => {
+    const patient = await makePatientRow(t.db, organizationId, { consentToText: false, consentToEmail: false });
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id });
+    const result = await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    expect(result).toEqual({ scheduled: 0, skippedNoConsent: 2 });
+    const messages = await messagesOf(appointment.id);
+    expect(messages.map((m) => m.status)).toEqual(['skipped-no-consent', 'skipped-no-consent']);
+    expect(messages.every((m) => m.recipient === null && m.body === '')).toBe(true);
+  });
+
+  it('uses the offsets in the clinic settings, and skips times already past', async () => {
+    const other = await makeOrganization(t.db, 'Offsets Clinic');
+    await t.db.updateTable('organizationSettings').set({ reminderOffsetsMinutes: [4320, 1440, 60] }).where('organizationId', '=', other.organizationId).execute();
+    const patient = await makePatientRow(t.db, other.organizationId);
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    const appointment = await makeAppointment(t.db, { organizationId: other.organizationId, locationId: other.locationId, patientId: patient.id, startsAt });
+    await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    const messages = await messagesOf(appointment.id);
+    expect(messages.map((m) => (startsAt.getTime() - new Date(m.scheduledFor).getTime()) / 60_000)).toEqual([1440, 60]);
+  });
+
+  it('replaces pending reminders on reschedule and cancels them on cancel', async () => {
+    const patient = await makePatientRow(t.db, organizationId);
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id });
+    await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    const moved = new Date(new Date(appointment.startsAt).getTime() + 86_400_000);
+    await t.db.updateTable('appointments').set({ startsAt: moved, endsAt: new Date(moved.getTime() + 1_200_000) }).where('id', '=', appointment.id).execute();
+    await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    let messages = await messagesOf(appointment.id);
+    expect(messages.filter((m) => m.status === 'cancelled')).toHaveLength(2);
+    expect(messages.filter((m) => m.status === 'scheduled').map((m) => new Date(m.scheduledFor).getTime())).toEqual([
+      moved.getTime() - 2880 * 60_000,
+      moved.getTime() - 120 * 60_000,
+    ]);
+    const result = await t.db.transaction().execute((trx) => cancelAppointmentReminders(trx, appointment.id));
+    expect(result).toEqual({ cancelled: 2 });
+    messages = await messagesOf(appointment.id);
+    expect(messages.every((m) => m.status === 'cancelled')).toBe(true);
+  });
+
+  it('seeds the four default templates once per organization', async () => {
+    const templates = await t.db.selectFrom('messageTemplates').select(['channel', 'language']).where('organizationId', '=', organizationId).execute();
+    expect(templates).toHaveLength(4);
+  });
+});
