@@ -77,7 +77,7 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
   registerErrorHandler(app);
   registerAccessControl(app);
 
-  await app.register(platformRoutes);
+  await app.register(platformRoutes, { database });
   await app.register(frontDeskRoutes);
   if (extraRoutes) await app.register(async (scope) => extraRoutes(scope));
   await registerWebApp(app, config.webRoot);

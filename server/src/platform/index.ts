@@ -3,13 +3,22 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { oauthRoutes } from './auth/oauth.routes.js';
 import { sessionRoutes } from './auth/session.routes.js';
 import { organizationRoutes } from './organizations/organization.routes.js';
+import type { DatabaseHandle } from './db/database.js';
+import { LiveHub } from './events/live-hub.js';
+import { liveRoutes } from './events/live.routes.js';
 
-/** The platform's HTTP surface: sessions, OAuth tokens, organization and staff, audit. */
-export async function platformRoutes(app: FastifyInstance): Promise<void> {
+/** The platform's HTTP surface: sessions, OAuth tokens, organization and staff, audit, live events. */
+export async function platformRoutes(app: FastifyInstance, options: { database: Pick<DatabaseHandle, 'db' | 'listen'> }): Promise<void> {
+  const hub = new LiveHub(options.database, (error) =>
+    app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'live event fan-out failed'),
+  );
+  await hub.start();
+  app.addHook('preClose', async () => hub.close());
   await app.register(sessionRoutes);
   await app.register(oauthRoutes);
   await app.register(organizationRoutes);
   await app.register(auditRoutes);
+  await app.register(liveRoutes, { hub });
 }
 
 export { AppError } from './http/app-error.js';

@@ -14,6 +14,12 @@ export interface DatabaseHandle {
   engine: Engine;
   /** For PostgreSQL only: a dedicated client for LISTEN/NOTIFY fan-out. */
   pool: pg.Pool | undefined;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (delivered at commit). On PostgreSQL a dedicated
+   * connection that reconnects by itself, calling `onReconnect` so the caller can catch up on what
+   * it missed; on PGlite the instance's own listener. Resolves once listening; returns the stop function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       // An idle client lost its connection (e.g. the database restarted); the pool replaces it.
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
-    return { db, engine: 'postgres', pool, close: () => db.destroy() };
+    const databaseUrl = options.databaseUrl;
+    return {
+      db,
+      engine: 'postgres',
+      pool,
+      listen: (channel, onNotify, onReconnect) => listenOnPostgres(databaseUrl, channel, onNotify, onReconnect),
+      close: () => db.destroy(),
+    };
   }
   let release: (() => void) | undefined;
   let pglite = options.pglite;
@@ -75,11 +88,79 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db,
     engine: 'pglite',
     pool: undefined,
+    listen: async (channel, onNotify) => {
+      assertChannelName(channel);
+      const stop = await instance.listen(channel, onNotify);
+      return async () => {
+        if (!instance.closed) await stop();
+      };
+    },
     close: async () => {
       await db.destroy();
       if (!instance.closed) await instance.close();
       release?.();
     },
+  };
+}
+
+function assertChannelName(channel: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error('not a channel name');
+}
+
+const RECONNECT_DELAY_MS = [100, 500, 1000, 2000, 5000] as const;
+
+/** A dedicated LISTEN connection (outside the pool, which would recycle it) that comes back after a drop. */
+async function listenOnPostgres(
+  connectionString: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onReconnect?: () => void,
+): Promise<() => Promise<void>> {
+  assertChannelName(channel);
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  const connect = async (isReconnect: boolean): Promise<void> => {
+    const candidate = new pg.Client({ connectionString });
+    client = candidate;
+    let dropped = false;
+    const onDrop = () => {
+      if (dropped) return;
+      dropped = true;
+      candidate.end().catch(() => undefined);
+      if (stopped) return;
+      const delay = RECONNECT_DELAY_MS[Math.min(failures, RECONNECT_DELAY_MS.length - 1)];
+      failures += 1;
+      retryTimer = setTimeout(() => void connect(true), delay);
+      retryTimer.unref();
+    };
+    candidate.on('error', onDrop);
+    candidate.on('end', onDrop);
+    candidate.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    try {
+      await candidate.connect();
+      await candidate.query(`listen ${channel}`);
+      failures = 0;
+      if (isReconnect) onReconnect?.();
+    } catch (error) {
+      if (!isReconnect) {
+        stopped = true;
+        await candidate.end().catch(() => undefined);
+        throw error;
+      }
+      onDrop();
+    }
+  };
+
+  await connect(false);
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -43,6 +43,7 @@ export const policyTable = {
   'disclosure.report': { allow: ['manager'], refusal: 'Only a practice manager can produce an accounting of disclosures.' },
   'manager-alert.view': { allow: ['manager'], refusal: 'Only a practice manager sees manager alerts.' },
   'manager-alert.acknowledge': { allow: ['manager'], refusal: 'Only a practice manager acknowledges manager alerts.' },
+  'live.subscribe': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
 
   // ---- Front desk: patients
   'patient.search': { allow: [...patientFacingStaff, 'integration'], refusal: 'Your role does not look up patients.' },

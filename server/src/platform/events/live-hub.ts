@@ -1,0 +1,204 @@
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseHandle } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { LIVE_CHANNEL } from './publish-live-event.js';
+
+export interface LiveEvent {
+  id: number;
+  organizationId: string;
+  topic: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** One open screen: what it listens to, and how to hand it an event. */
+export interface LiveSubscriber {
+  organizationId: string;
+  topics: ReadonlySet<string>;
+  deliver(event: LiveEvent): void;
+  /** The hub is shutting down: end the stream (the browser reconnects elsewhere). */
+  end(): void;
+}
+
+interface Subscription {
+  subscriber: LiveSubscriber;
+  /** Live events that arrived while the missed ones were being replayed. */
+  buffered: LiveEvent[] | null;
+}
+
+const REPLAY_LIMIT = 5000;
+const RECENT_IDS_KEPT = 20_000;
+const KEEP_EVENTS_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * One per server process: a single LISTEN (PostgreSQL) or PGlite listener for every open screen.
+ * A NOTIFY carries a committed event's id; the hub reads those rows and hands each to the
+ * subscribers of the same organization and topic. Events are fetched by the ids notified, not
+ * by "id > last seen", so a transaction that commits after a later-numbered one is not skipped.
+ */
+export class LiveHub {
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pendingIds = new Set<number>();
+  private readonly recentIds = new Set<number>();
+  private highestSeenId = 0;
+  private draining: Promise<void> | null = null;
+  private stopListening: (() => Promise<void>) | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly database: Pick<DatabaseHandle, 'db' | 'listen'>,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  private get db(): Kysely<Database> {
+    return this.database.db;
+  }
+
+  /** Starts listening; resolves once a commit from now on is sure to be seen. */
+  async start(): Promise<void> {
+    this.stopListening = await this.database.listen(
+      LIVE_CHANNEL,
+      (payload) => this.notified(payload),
+      () => void this.catchUp(),
+    );
+    const latest = await this.db.selectFrom('liveEvents').select((eb) => eb.fn.max('id').as('maxId')).executeTakeFirst();
+    this.highestSeenId = Number(latest?.maxId ?? 0);
+    this.pruneTimer = setInterval(() => this.pruneSoon(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    this.pruneSoon();
+  }
+
+  /**
+   * Adds a subscriber. With `lastEventId` it first receives, in order and once each, the events of
+   * its topics committed after that id (a reconnect catching up), then live ones.
+   * Returns the unsubscribe function.
+   */
+  async subscribe(subscriber: LiveSubscriber, lastEventId?: number): Promise<() => void> {
+    const subscription: Subscription = { subscriber, buffered: lastEventId === undefined ? null : [] };
+    this.subscriptions.add(subscription);
+    const unsubscribe = () => void this.subscriptions.delete(subscription);
+    if (lastEventId === undefined) return unsubscribe;
+    try {
+      const missed = await this.db
+        .selectFrom('liveEvents')
+        .select(['id', 'organizationId', 'topic', 'type', 'payload'])
+        .where('organizationId', '=', subscriber.organizationId)
+        .where('topic', 'in', [...subscriber.topics])
+        .where('id', '>', lastEventId)
+        .orderBy('id')
+        .limit(REPLAY_LIMIT)
+        .execute();
+      const replayed = new Set<number>();
+      for (const row of missed) {
+        const event = { ...row, id: Number(row.id) };
+        replayed.add(event.id);
+        subscriber.deliver(event);
+      }
+      for (const event of subscription.buffered ?? []) {
+        if (!replayed.has(event.id) && event.id > lastEventId) subscriber.deliver(event);
+      }
+    } finally {
+      subscription.buffered = null;
+    }
+    return unsubscribe;
+  }
+
+  get subscriberCount(): number {
+    return this.subscriptions.size;
+  }
+
+  /** Stops listening and ends every open stream. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    await this.stopListening?.();
+    await this.draining?.catch(() => undefined);
+    await this.pruning;
+    for (const subscription of this.subscriptions) subscription.subscriber.end();
+    this.subscriptions.clear();
+  }
+
+  private notified(payload: string): void {
+    const id = Number(payload);
+    if (!Number.isSafeInteger(id) || this.recentIds.has(id)) return;
+    this.pendingIds.add(id);
+    this.drainSoon();
+  }
+
+  private drainSoon(): void {
+    if (this.draining || this.closed) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      if (this.pendingIds.size > 0) this.drainSoon();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pendingIds.size > 0 && !this.closed) {
+      const ids = [...this.pendingIds];
+      this.pendingIds.clear();
+      try {
+        const rows = await this.db
+          .selectFrom('liveEvents')
+          .select(['id', 'organizationId', 'topic', 'type', 'payload'])
+          .where('id', 'in', ids)
+          .orderBy('id')
+          .execute();
+        for (const row of rows) this.dispatch({ ...row, id: Number(row.id) });
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  /** After the LISTEN connection came back: whatever committed meanwhile was not notified to us. */
+  private async catchUp(): Promise<void> {
+    try {
+      const rows = await this.db
+        .selectFrom('liveEvents')
+        .select(['id', 'organizationId', 'topic', 'type', 'payload'])
+        .where('id', '>', this.highestSeenId)
+        .orderBy('id')
+        .limit(REPLAY_LIMIT)
+        .execute();
+      for (const row of rows) this.dispatch({ ...row, id: Number(row.id) });
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  private dispatch(event: LiveEvent): void {
+    if (this.recentIds.has(event.id)) return;
+    this.recentIds.add(event.id);
+    if (this.recentIds.size > RECENT_IDS_KEPT) {
+      const oldest = this.recentIds.values().next().value;
+      if (oldest !== undefined) this.recentIds.delete(oldest);
+    }
+    if (event.id > this.highestSeenId) this.highestSeenId = event.id;
+    for (const subscription of this.subscriptions) {
+      const { subscriber } = subscription;
+      if (subscriber.organizationId !== event.organizationId || !subscriber.topics.has(event.topic)) continue;
+      if (subscription.buffered) subscription.buffered.push(event);
+      else subscriber.deliver(event);
+    }
+  }
+
+  private pruneSoon(): void {
+    if (this.pruning || this.closed) return;
+    this.pruning = this.prune().finally(() => {
+      this.pruning = null;
+    });
+  }
+
+  /** Live events are for screens catching up, not a record: a day is plenty. */
+  private async prune(): Promise<void> {
+    try {
+      await sql`delete from live_events where created_at < ${new Date(Date.now() - KEEP_EVENTS_MS)}`.execute(this.db);
+    } catch (error) {
+      if (!this.closed) this.onError(error);
+    }
+  }
+}
