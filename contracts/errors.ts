@@ -26,6 +26,12 @@ export const errorCatalogue = {
   PATIENT_ALREADY_MERGED: { status: 409, message: 'This patient record was already merged into another.' },
   CANNOT_MERGE_INTO_SELF: { status: 422, message: 'A patient cannot be merged into the same record.' },
   TASK_OWNER_REQUIRED: { status: 422, message: 'A task needs an owner: a person or a role pool.' },
+  APPOINTMENT_NOT_FOUND: { status: 404, message: 'No such appointment.' },
+  LOCATION_NOT_FOUND: { status: 404, message: 'No such location.' },
+  INVALID_STATUS_TRANSITION: { status: 409, message: 'The visit cannot move to that status from where it is now.' },
+  ROOM_NOT_FOUND: { status: 404, message: 'No such exam room.' },
+  ROOM_NOT_READY: { status: 409, message: 'That exam room is not ready for a patient.' },
+  ROOM_OCCUPIED: { status: 409, message: 'That exam room still has a patient in it.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged with its request id.' },
 } as const;

@@ -89,6 +89,10 @@ export const policyTable = {
   'appointment.overbook': { allow: ['front-desk', 'manager'], refusal: 'Only the front desk lead or manager can overbook.' },
   'appointment.check-in': { allow: ['front-desk', 'manager'], refusal: 'Check-in is done by the front desk.' },
   'flow-board.view': { allow: patientFacingStaff, refusal: 'Your role does not see the flow board.' },
+  'flow.update-status': { allow: ['front-desk', 'medical-assistant', 'nurse', 'provider', 'manager'], refusal: 'Visit status is moved by the front desk and clinical staff.' },
+  'appointment.checkout': { allow: ['front-desk', 'manager'], refusal: 'Checkout is done by the front desk.' },
+  'room.mark-cleaned': { allow: ['medical-assistant', 'nurse', 'provider', 'manager'], refusal: 'Rooms are marked cleaned by clinical staff.' },
+  'copay.print-receipt': { allow: ['front-desk', 'biller', 'manager'], refusal: 'Receipts are printed by the front desk or billing.' },
   'task.work': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
 } as const satisfies Record<string, PolicyRule>;
 
