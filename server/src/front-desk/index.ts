@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { patientRoutes } from './patients/patients.routes.js';
 import { flowRoutes } from './flow/flow.routes.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
+import { schedulingPlugin } from './scheduling/index.js';
 
 /** The front desk's HTTP surface. */
 export async function frontDeskRoutes(app: FastifyInstance): Promise<void> {
   await app.register(patientRoutes);
   await app.register(flowRoutes);
   await app.register(checkInRoutes);
+  await app.register(schedulingPlugin);
 }

@@ -87,6 +87,11 @@ export const policyTable = {
   // ---- Front desk: scheduling and flow (rows the front-desk issue builds on)
   'appointment.book': { allow: ['front-desk', 'medical-assistant', 'nurse', 'manager', 'integration'], refusal: 'Booking is done by the front desk.' },
   'appointment.overbook': { allow: ['front-desk', 'manager'], refusal: 'Only the front desk lead or manager can overbook.' },
+  'appointment.cancel': { allow: ['front-desk', 'medical-assistant', 'nurse', 'manager', 'integration'], refusal: 'Cancelling is done by the front desk.' },
+  'appointment.mark-no-show': { allow: ['front-desk', 'manager'], refusal: 'No-shows are marked by the front desk.' },
+  'schedule.view': { allow: [...patientFacingStaff, 'integration'], refusal: 'Your role does not see the schedule.' },
+  'schedule.manage-templates': { allow: ['admin', 'manager'], refusal: 'Only a practice manager or administrator can change schedules and appointment types.' },
+  'waitlist.manage': { allow: ['front-desk', 'medical-assistant', 'nurse', 'manager'], refusal: 'The waitlist is kept by the front desk.' },
   'appointment.check-in': { allow: ['front-desk', 'manager'], refusal: 'Check-in is done by the front desk.' },
   'flow-board.view': { allow: patientFacingStaff, refusal: 'Your role does not see the flow board.' },
   'flow.update-status': { allow: ['front-desk', 'medical-assistant', 'nurse', 'provider', 'manager'], refusal: 'Visit status is moved by the front desk and clinical staff.' },

@@ -1,0 +1,127 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database } from '../../platform/db/schema.js';
+import type { AppointmentsTable } from './scheduling.table.js';
+import type { BusyRange, TemplateBlock } from './slots.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type AppointmentRow = Selectable<AppointmentsTable>;
+
+/** Statuses that give their time back (the exclusion constraints skip them too). */
+export const releasedStatuses = ['cancelled', 'no-show', 'entered-in-error'] as const;
+
+export async function getLocation(db: Db, organizationId: string, locationId: string) {
+  return db
+    .selectFrom('locations')
+    .select(['id', 'timeZone', 'name'])
+    .where('id', '=', locationId)
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst();
+}
+
+/** Template blocks at a location, of active providers, optionally for one provider and one type. */
+export async function findTemplateBlocks(
+  db: Db,
+  organizationId: string,
+  filter: { locationId: string; providerId?: string | undefined; appointmentTypeId?: string | undefined },
+): Promise<TemplateBlock[]> {
+  let query = db
+    .selectFrom('scheduleTemplates as t')
+    .innerJoin('staffMembers as s', 's.id', 't.providerId')
+    .select(['t.id', 't.providerId', 't.weekday', 't.startsAtLocal', 't.endsAtLocal', 't.slotMinutes', 't.appointmentTypeIds', 't.isSameDayHold', 't.effectiveFrom', 't.effectiveUntil'])
+    .where('t.organizationId', '=', organizationId)
+    .where('t.locationId', '=', filter.locationId)
+    .where('s.isActive', '=', true);
+  if (filter.providerId) query = query.where('t.providerId', '=', filter.providerId);
+  if (filter.appointmentTypeId) query = query.where(sql<boolean>`t.appointment_type_ids @> array[${filter.appointmentTypeId}]::uuid[]`);
+  return query.execute();
+}
+
+/** Exceptions at this location (or clinic-wide) overlapping [from, to), as busy ranges. */
+export async function findExceptionRanges(db: Db, organizationId: string, locationId: string, from: Date, to: Date): Promise<BusyRange[]> {
+  const rows = await db
+    .selectFrom('scheduleExceptions')
+    .select(['providerId', 'startsAt', 'endsAt'])
+    .where('organizationId', '=', organizationId)
+    .where((eb) => eb.or([eb('locationId', 'is', null), eb('locationId', '=', locationId)]))
+    .where('startsAt', '<', to)
+    .where('endsAt', '>', from)
+    .execute();
+  return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
+}
+
+/** Appointments of these providers (at any location) that still hold time in [from, to). */
+export async function findBookedRanges(db: Db, organizationId: string, providerIds: readonly string[], from: Date, to: Date): Promise<BusyRange[]> {
+  if (providerIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('appointments')
+    .select(['providerId', 'startsAt', 'endsAt'])
+    .where('organizationId', '=', organizationId)
+    .where('providerId', 'in', [...new Set(providerIds)])
+    .where('status', 'not in', releasedStatuses)
+    .where('startsAt', '<', to)
+    .where('endsAt', '>', from)
+    .execute();
+  return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
+}
+
+/** The appointment that now holds this time for the provider, the patient or the room, if any. */
+export interface HolderProbe { providerId: string; patientId: string; roomId: string | null; startsAt: Date; endsAt: Date; isOverbook: boolean; excludeId?: string }
+
+export async function findHolder(db: Db, organizationId: string, probe: HolderProbe) {
+  const rows = await db
+    .selectFrom('appointments')
+    .select(['id', 'providerId', 'patientId', 'roomId', 'startsAt', 'endsAt', 'status', 'isOverbook'])
+    .where('organizationId', '=', organizationId)
+    .where('status', 'not in', releasedStatuses)
+    .where('startsAt', '<', probe.endsAt)
+    .where('endsAt', '>', probe.startsAt)
+    .where((eb) => {
+      const holders = [eb('patientId', '=', probe.patientId)];
+      if (!probe.isOverbook) {
+        holders.push(eb.and([eb('providerId', '=', probe.providerId), eb('isOverbook', '=', false)]));
+        if (probe.roomId) holders.push(eb.and([eb('roomId', '=', probe.roomId), eb('isOverbook', '=', false)]));
+      }
+      return eb.or(holders);
+    })
+    .$if(probe.excludeId !== undefined, (query) => query.where('id', '!=', probe.excludeId!))
+    .orderBy('startsAt')
+    .execute();
+  const row = rows[0];
+  if (!row) return undefined;
+  const conflict: 'patient' | 'provider' | 'room' = row.patientId === probe.patientId ? 'patient' : row.providerId === probe.providerId ? 'provider' : 'room';
+  return {
+    conflict,
+    appointmentId: row.id,
+    providerId: row.providerId,
+    roomId: row.roomId,
+    startsAt: new Date(row.startsAt).toISOString(),
+    endsAt: new Date(row.endsAt).toISOString(),
+    status: row.status,
+  };
+}
+
+export async function lockAppointment(trx: Transaction<Database>, organizationId: string, appointmentId: string): Promise<AppointmentRow | undefined> {
+  return trx
+    .selectFrom('appointments')
+    .selectAll()
+    .where('id', '=', appointmentId)
+    .where('organizationId', '=', organizationId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function getAppointment(db: Db, organizationId: string, appointmentId: string): Promise<AppointmentRow | undefined> {
+  return db.selectFrom('appointments').selectAll().where('id', '=', appointmentId).where('organizationId', '=', organizationId).executeTakeFirst();
+}
+
+export async function recordStatusChange(
+  db: Db,
+  change: { organizationId: string; appointmentId: string; fromStatus: AppointmentRow['status'] | null; toStatus: AppointmentRow['status']; changedBy: string | null; changedByClient: string | null; note?: string | null },
+): Promise<void> {
+  await db.insertInto('appointmentStatusChanges').values({ ...change, roomId: null, note: change.note ?? null }).execute();
+}
+
+/** True for PostgreSQL's exclusion_violation (23P01), as `pg` and PGlite both report it. */
+export function isExclusionViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23P01';
+}
