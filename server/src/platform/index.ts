@@ -6,6 +6,7 @@ import { organizationRoutes } from './organizations/organization.routes.js';
 import type { DatabaseHandle } from './db/database.js';
 import { LiveHub } from './events/live-hub.js';
 import { liveRoutes } from './events/live.routes.js';
+import { taskRoutes } from './tasks/tasks.routes.js';
 
 /** The platform's HTTP surface: sessions, OAuth tokens, organization and staff, audit, live events. */
 export async function platformRoutes(app: FastifyInstance, options: { database: Pick<DatabaseHandle, 'db' | 'listen'> }): Promise<void> {
@@ -19,6 +20,7 @@ export async function platformRoutes(app: FastifyInstance, options: { database: 
   await app.register(organizationRoutes);
   await app.register(auditRoutes);
   await app.register(liveRoutes, { hub });
+  await app.register(taskRoutes);
 }
 
 export { AppError } from './http/app-error.js';

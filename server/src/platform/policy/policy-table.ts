@@ -99,6 +99,8 @@ export const policyTable = {
   'room.mark-cleaned': { allow: ['medical-assistant', 'nurse', 'provider', 'manager'], refusal: 'Rooms are marked cleaned by clinical staff.' },
   'copay.print-receipt': { allow: ['front-desk', 'biller', 'manager'], refusal: 'Receipts are printed by the front desk or billing.' },
   'task.work': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
+  'task.assign': { allow: ['front-desk', 'medical-assistant', 'nurse', 'provider', 'biller', 'manager'], refusal: 'Your role does not hand out tasks.' },
+  'task.view-metrics': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyAction = keyof typeof policyTable;
