@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { benchPatientSearch } from './patient-search.bench.js';
 import { benchSignIn } from './sign-in.bench.js';
+import { benchSseFanout } from './sse-fanout.bench.js';
 import { printTable, type Figure } from './report.js';
 
 const { values } = parseArgs({ options: { patients: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' } } });
@@ -13,4 +14,5 @@ figures.push(...(await benchPatientSearch({
 const rounds = values.rounds ? Number(values.rounds) : undefined;
 figures.push(...(await benchSignIn({ engine: 'pglite', rounds })));
 figures.push(...(await benchSignIn({ engine: 'postgres', rounds })));
+figures.push(...(await benchSseFanout()));
 printTable(figures);
