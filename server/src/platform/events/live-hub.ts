@@ -193,12 +193,17 @@ export class LiveHub {
     });
   }
 
-  /** Live events are for screens catching up, not a record: a day is plenty. */
   private async prune(): Promise<void> {
     try {
-      await sql`delete from live_events where created_at < ${new Date(Date.now() - KEEP_EVENTS_MS)}`.execute(this.db);
+      await pruneLiveEvents(this.db);
     } catch (error) {
       if (!this.closed) this.onError(error);
     }
   }
+}
+
+/** Live events are for screens catching up, not a record: a day is plenty. Answers how many went. */
+export async function pruneLiveEvents(db: Kysely<Database>, now = new Date()): Promise<number> {
+  const result = await sql`delete from live_events where created_at < ${new Date(now.getTime() - KEEP_EVENTS_MS)}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }

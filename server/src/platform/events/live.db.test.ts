@@ -9,6 +9,8 @@ import { SseClient } from '../../../test/sse-client.js';
 import { openTestDatabase, testEngine } from '../../../test/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createTask, publishLiveEvent } from '../index.js';
+import { pruneLiveEvents } from './live-hub.js';
+import { sql } from 'kysely';
 
 let database: DatabaseHandle & { url?: string };
 let app: FastifyInstance;
@@ -152,6 +154,27 @@ describe('GET /api/live (server-sent events)', () => {
       await secondApp.close();
       await secondDatabase.close();
     }
+  });
+
+  it.runIf(testEngine === 'postgres')('keeps delivering after the LISTEN connection drops, and catches up on what committed meanwhile', async () => {
+    const stream = await subscribe('test:reconnect');
+    const killed = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pg_terminate_backend(pid)`.execute(database.db);
+    expect(killed.rows).toHaveLength(1);
+    await publish('test:reconnect', { n: 'while-down' });
+    await stream.waitFor(1, 5000);
+    await publish('test:reconnect', { n: 'after' });
+    await stream.waitFor(2, 5000);
+    await settle();
+    expect(payloads(stream)).toEqual([{ n: 'while-down' }, { n: 'after' }]);
+  });
+
+  it('prunes live events older than a day', async () => {
+    const old = await publish('test:prune', { n: 'old' });
+    const recent = await publish('test:prune', { n: 'recent' });
+    await sql`update live_events set created_at = now() - interval '25 hours' where id = ${old.id}`.execute(database.db);
+    expect(await pruneLiveEvents(database.db)).toBeGreaterThanOrEqual(1);
+    const left = await database.db.selectFrom('liveEvents').select('id').where('topic', '=', 'test:prune').execute();
+    expect(left.map((row) => Number(row.id))).toEqual([recent.id]);
   });
 
   it('ends open streams when the server shuts down', async () => {

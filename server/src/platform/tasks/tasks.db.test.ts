@@ -85,6 +85,19 @@ describe('work inbox', () => {
     expect(row).toEqual({ status: 'claimed', version: 2 });
   });
 
+  it('lets exactly one of several simultaneous claims win', async () => {
+    const task = await newTask(frontDesk, { ownerPool: 'medical-assistant' });
+    const claimants = [ma, otherMa, ma, otherMa, manager];
+    const responses = await Promise.all(claimants.map((by) => act(by, task, 'claim')));
+    const statuses = responses.map((response) => response.statusCode);
+    const winners = new Set(responses.filter((response) => response.statusCode === 200).map((response) => (response.json() as TaskView).claimedBy?.id));
+    expect(winners.size).toBe(1);
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    const row = await t.db.selectFrom('tasks').select(['version', 'claimedBy']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row.version).toBe(2);
+    expect(winners.has(row.claimedBy!)).toBe(true);
+  });
+
   it('refuses a claim on a pool the person is not part of', async () => {
     const task = await newTask(ma, { ownerPool: 'biller' });
     const response = await act(frontDesk, task, 'claim');
