@@ -14,6 +14,7 @@ import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerAccessControl } from './platform/policy/require-policy.js';
 import { platformRoutes } from './platform/index.js';
 import { frontDeskRoutes } from './front-desk/index.js';
+import { interopRoutes } from './interop/index.js';
 import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
 
 export interface BuildAppOptions {
@@ -79,6 +80,7 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
 
   await app.register(platformRoutes, { database });
   await app.register(frontDeskRoutes);
+  await app.register(interopRoutes);
   if (extraRoutes) await app.register(async (scope) => extraRoutes(scope));
   await registerWebApp(app, config.webRoot);
   const stopSealer = startAuditSealer(database.db, config.auditSealIntervalMs, (error) =>

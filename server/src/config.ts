@@ -11,6 +11,10 @@ const environmentSchema = z.object({
   DEMO_PATIENTS: z.coerce.number().int().min(0).default(500),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Medassist <no-reply@medassist.invalid>'),
+  PUBLIC_BASE_URL: z.string().optional(),
+  REMINDER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
 });
 
 export interface Config {
@@ -24,6 +28,13 @@ export interface Config {
   demoPatients: number;
   cookieSecure: boolean;
   auditSealIntervalMs: number;
+  /** smtp(s)://user:pass@host:port for patient email; when absent, messages go to the in-app dev sink. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Where patients reach the server (for the links in reminders). */
+  publicBaseUrl: string;
+  /** How often the reminder worker looks for due messages; 0 turns it off. */
+  reminderIntervalMs: number;
   /** Folder of the built web app, served at `/`. */
   webRoot: string;
 }
@@ -41,6 +52,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     demoPatients: parsed.DEMO_PATIENTS,
     cookieSecure: parsed.COOKIE_SECURE === 'true',
     auditSealIntervalMs: parsed.AUDIT_SEAL_INTERVAL_MS,
+    smtpUrl: parsed.SMTP_URL || undefined,
+    smtpFrom: parsed.SMTP_FROM,
+    publicBaseUrl: (parsed.PUBLIC_BASE_URL || `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
+    reminderIntervalMs: parsed.REMINDER_INTERVAL_MS,
     webRoot: path.resolve('dist/web'),
     ...overrides,
   });

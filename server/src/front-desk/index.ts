@@ -11,3 +11,6 @@ export async function frontDeskRoutes(app: FastifyInstance): Promise<void> {
   await app.register(checkInRoutes);
   await app.register(schedulingPlugin);
 }
+
+// For the FHIR mapping (interop): the patient register's own rules, reused rather than copied.
+export { findLikelyDuplicates, mrnExists, takeNextMrn } from './patients/patients.repository.js';

@@ -35,6 +35,7 @@ import type {
 import type { AppointmentConfirmationTokensTable, MessageTemplatesTable, PatientMessagesTable } from '../../front-desk/reminders/reminders.table.js';
 import type { LiveEventsTable } from '../events/live-events.table.js';
 import type { TasksTable } from '../tasks/tasks.table.js';
+import type { FhirResourceHistoryTable, FhirResourcesTable } from '../../interop/fhir/fhir.table.js';
 
 export interface Database {
   organizations: OrganizationsTable;
@@ -67,4 +68,6 @@ export interface Database {
   appointmentConfirmationTokens: AppointmentConfirmationTokensTable;
   liveEvents: LiveEventsTable;
   tasks: TasksTable;
+  fhirResources: FhirResourcesTable;
+  fhirResourceHistory: FhirResourceHistoryTable;
 }

@@ -101,6 +101,13 @@ export const policyTable = {
   'task.work': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
   'task.assign': { allow: ['front-desk', 'medical-assistant', 'nurse', 'provider', 'biller', 'manager'], refusal: 'Your role does not hand out tasks.' },
   'task.view-metrics': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
+  // ---- Interop: FHIR API. The route gate names fhir.*; each resource type then needs its own
+  // action (patient.read, directory.read …) and, for system clients, the SMART scope.
+  'fhir.read': { allow: [...everyoneSignedIn, 'integration'], refusal: 'Sign in first.' },
+  'fhir.write': { allow: ['front-desk', 'medical-assistant', 'nurse', 'manager', 'admin', 'integration'], refusal: 'Your role does not change records through the FHIR API.' },
+  'directory.read': { allow: [...everyoneSignedIn, 'integration'], refusal: 'Sign in first.' },
+  'directory.import-outside-party': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration imports outside clinicians, organizations and locations.' },
+  'audit-event.read': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration reads the audit trail as FHIR AuditEvents.' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyAction = keyof typeof policyTable;

@@ -8,7 +8,7 @@ import { allRoles, decide, isPolicyAction, PUBLIC, staffRoles } from './policy-t
 import { routesWithoutPolicy } from './require-policy.js';
 
 // The only routes anyone may call without signing in. Adding one here is a security decision.
-const expectedPublicRoutes = ['POST /api/session', 'POST /oauth2/token', 'GET /', 'HEAD /', 'GET /assets/*', 'HEAD /assets/*', 'GET /healthz', 'HEAD /healthz'];
+const expectedPublicRoutes = ['POST /api/session', 'POST /oauth2/token', 'GET /', 'HEAD /', 'GET /assets/*', 'HEAD /assets/*', 'GET /healthz', 'HEAD /healthz', 'GET /fhir/R4/metadata', 'HEAD /fhir/R4/metadata'];
 
 let t: TestApp;
 const clients = new Map<Role, { request: SignedInClient['request'] }>();
@@ -34,6 +34,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The error code and message of a refusal: the app's `{ error }` body, or a FHIR OperationOutcome naming the code. */
+function refusalOf(body: string): { code?: string; message?: string } | undefined {
+  if (!body) return undefined;
+  const parsed = JSON.parse(body) as { error?: { code?: string; message?: string }; resourceType?: string; issue?: Array<{ diagnostics?: string; details?: { coding?: Array<{ code?: string }> } }> };
+  if (parsed.resourceType === 'OperationOutcome') return { code: parsed.issue?.[0]?.details?.coding?.[0]?.code, message: parsed.issue?.[0]?.diagnostics };
+  return parsed.error;
+}
 const concreteUrl = (url: string) => url.replace(/:[A-Za-z]+/g, SAMPLE_ID).replace('*', 'x');
 
 describe('route policy', () => {
@@ -81,11 +89,10 @@ describe('route policy', () => {
         const label = `${role} → ${route.method} ${route.url} (${action})`;
         if (decision.allowed) {
           expect(response.statusCode, label).not.toBe(401);
-          const code = response.body ? (JSON.parse(response.body) as { error?: { code?: string } }).error?.code : undefined;
-          expect(code, label).not.toBe('FORBIDDEN_BY_POLICY');
+          expect(refusalOf(response.body)?.code, label).not.toBe('FORBIDDEN_BY_POLICY');
         } else {
           expect(response.statusCode, label).toBe(403);
-          expect(response.json().error, label).toMatchObject({ code: 'FORBIDDEN_BY_POLICY', message: decision.reason });
+          expect(refusalOf(response.body), label).toMatchObject({ code: 'FORBIDDEN_BY_POLICY', message: decision.reason });
         }
         checks++;
       }

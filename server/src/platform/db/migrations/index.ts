@@ -4,6 +4,7 @@ import * as patientSearch from './2026-11-24-0003-patient-search.js';
 import * as schedulingAndFlow from './2026-11-24-0004-scheduling-and-flow.js';
 import * as liveEventsAndTasks from './2026-11-24-0005-live-events-and-tasks.js';
 import * as reminders from './2026-11-24-0006-reminders.js';
+import * as fhir from './2026-11-24-0008-fhir.js';
 
 export interface Migration {
   name: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it runs. Add new ones at the end. */
-export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks, reminders];
+export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks, reminders, fhir];

@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { Database } from '../../platform/db/schema.js';
+import { fillTemplate } from './message-templates.js';
+import type { MessageChannel, MessageTransport } from './reminders.table.js';
+
+/** The port to the world outside the clinic: something that hands one message to a carrier. */
+export interface MessageSender {
+  transport: MessageTransport;
+  send(message: { channel: MessageChannel; recipient: string; subject: string; body: string }): Promise<void>;
+}
+
+/** The local dev sink: the outbox row itself is the delivered message, read in the app. */
+export const devSink: MessageSender = { transport: 'dev-sink', send: async () => {} };
+
+/** Email over SMTP with nodemailer. */
+export function smtpSender(smtpUrl: string, from: string): MessageSender {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    transport: 'smtp',
+    send: async (message) => {
+      await transporter.sendMail({ from, to: message.recipient, subject: message.subject, text: message.body });
+    },
+  };
+}
+
+export interface DeliveryOptions {
+  publicBaseUrl: string;
+  /** Email goes here when configured; texts (no SMS carrier yet) and everything else go to the dev sink. */
+  smtp?: MessageSender | undefined;
+  devSink?: MessageSender;
+  batchSize?: number;
+  now?: Date;
+}
+
+const MAX_ATTEMPTS = 3;
+
+export function hashConfirmationToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Claims one batch of due reminders (`FOR UPDATE SKIP LOCKED`, so concurrent workers never take
+ * the same row), gives each a one-time confirmation link, hands it to its carrier and records
+ * the outcome, all in one transaction. Reminders of visits no longer booked are cancelled
+ * instead. Returns how many rows were settled in this batch.
+ */
+export async function deliverDueReminders(db: Kysely<Database>, options: DeliveryOptions): Promise<number> {
+  const now = options.now ?? new Date();
+  const sink = options.devSink ?? devSink;
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('patientMessages')
+      .selectAll()
+      .where('status', '=', 'scheduled')
+      .where('scheduledFor', '<=', now)
+      .orderBy('scheduledFor')
+      .limit(options.batchSize ?? 20)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    for (const message of due) {
+      const appointment = message.appointmentId
+        ? await trx
+            .selectFrom('appointments as a')
+            .leftJoin('organizationSettings as os', 'os.organizationId', 'a.organizationId')
+            .select(['a.id', 'a.status', 'a.startsAt', 'os.confirmationLinkValidHours'])
+            .where('a.id', '=', message.appointmentId)
+            .executeTakeFirst()
+        : undefined;
+      if (!appointment || appointment.status !== 'scheduled' || new Date(appointment.startsAt) <= now) {
+        await trx
+          .updateTable('patientMessages')
+          .set({ status: 'cancelled', error: 'The appointment is no longer booked or has started.', updatedAt: now })
+          .where('id', '=', message.id)
+          .execute();
+        continue;
+      }
+      const token = randomBytes(32).toString('base64url');
+      const validUntil = Math.min(new Date(appointment.startsAt).getTime(), now.getTime() + (appointment.confirmationLinkValidHours ?? 168) * 3_600_000);
+      const confirmUrl = `${options.publicBaseUrl}/confirm/${token}`;
+      const subject = fillTemplate(message.subject, { confirmUrl });
+      const body = fillTemplate(message.body, { confirmUrl });
+      const sender = message.channel === 'email' && options.smtp ? options.smtp : sink;
+      try {
+        await sender.send({ channel: message.channel, recipient: message.recipient ?? '', subject, body });
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        await trx
+          .updateTable('patientMessages')
+          .set({
+            attempts,
+            // the carrier's error code only: its message can quote the address
+            error: `Delivery failed (${(error as { code?: string }).code ?? (error as Error).name ?? 'error'}).`,
+            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'scheduled',
+            scheduledFor: new Date(now.getTime() + attempts * 5 * 60_000),
+            transport: sender.transport,
+            updatedAt: now,
+          })
+          .where('id', '=', message.id)
+          .execute();
+        continue;
+      }
+      await trx
+        .insertInto('appointmentConfirmationTokens')
+        .values({ tokenHash: hashConfirmationToken(token), organizationId: message.organizationId, appointmentId: appointment.id, patientMessageId: message.id, expiresAt: new Date(validUntil), usedAt: null, action: null })
+        .execute();
+      await trx
+        .updateTable('patientMessages')
+        .set({ status: 'sent', sentAt: now, attempts: message.attempts + 1, transport: sender.transport, subject, body, error: null, updatedAt: now })
+        .where('id', '=', message.id)
+        .execute();
+    }
+    return due.length;
+  });
+}
+
+/** Runs the reminder worker every `intervalMs` until stopped (like the audit sealer); a failed round is retried on the next tick. */
+export function startReminderWorker(db: Kysely<Database>, options: Omit<DeliveryOptions, 'now'> & { intervalMs: number }, onError: (error: unknown) => void): () => Promise<void> {
+  if (options.intervalMs <= 0) return async () => {};
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      while (!stopped && (await deliverDueReminders(db, options)) > 0) {
+        // keep going while there is a backlog
+      }
+    } catch (error) {
+      if (!stopped) onError(error);
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick);
+  }, options.intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,16 @@
+import { auditEventDefinition } from './audit-event.resource.js';
+import { locationDefinition, organizationDefinition, practitionerDefinition } from './directory.resources.js';
+import { FhirError } from './operation-outcome.js';
+import { patientDefinition } from './patient.resource.js';
+import type { ResourceDefinition } from './resource-definition.js';
+
+/** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */
+export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, auditEventDefinition];
+
+const byType = new Map(resourceDefinitions.map((definition) => [definition.type, definition]));
+
+export function definitionOf(resourceType: string): ResourceDefinition {
+  const definition = byType.get(resourceType);
+  if (!definition) throw new FhirError(404, 'not-supported', `Resource type ${resourceType.slice(0, 64)} is not served here (see /fhir/R4/metadata).`);
+  return definition;
+}

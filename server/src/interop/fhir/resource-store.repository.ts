@@ -1,0 +1,117 @@
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Resource } from '@medplum/fhirtypes';
+import type { Database } from '../../platform/db/schema.js';
+import type { Candidate, FhirContext, ResourceDefinition } from './resource-definition.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+interface SourceRow {
+  id: string;
+  versionId: number;
+  lastUpdated: Date | string;
+  resourceText: string | null;
+  isFresh: boolean;
+  rowText: string | null;
+  patientId: string | null;
+  deleted: boolean;
+  sortKey?: string;
+}
+
+const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+function toCandidate(row: SourceRow): Candidate & { sortKey?: string } {
+  const mapped = row.rowText ? (JSON.parse(row.rowText) as Record<string, unknown>) : null;
+  return {
+    id: row.id,
+    versionId: Number(row.versionId),
+    lastUpdated: new Date(row.lastUpdated),
+    stored: row.resourceText ? (JSON.parse(row.resourceText) as Resource) : null,
+    isFresh: row.isFresh,
+    row: mapped ? Object.fromEntries(Object.entries(mapped).map(([key, value]) => [camel(key), value])) : null,
+    patientId: row.patientId,
+    deleted: row.deleted,
+    ...(row.sortKey !== undefined ? { sortKey: row.sortKey } : {}),
+  };
+}
+
+/** One resource of the type by id (deleted ones included, so callers can tell gone from never-was). */
+export async function findCandidate(db: Db, definition: ResourceDefinition, context: FhirContext, id: string): Promise<Candidate | null> {
+  const result = await sql<SourceRow>`select r.* from ${definition.source(context.organizationId, context.actor)} as r where r.id = ${id}`.execute(db);
+  return result.rows[0] ? toCandidate(result.rows[0]) : null;
+}
+
+/** One page of matches in (sort key, id) order, starting after the cursor: keyset paging, stable under inserts. */
+export async function searchCandidates(
+  db: Db,
+  definition: ResourceDefinition,
+  context: FhirContext,
+  query: { where: RawBuilder<boolean>[]; sortKey: RawBuilder<string>; descending: boolean; after?: { key: string; id: string }; limit: number },
+): Promise<Array<Candidate & { sortKey?: string }>> {
+  const key = sql`coalesce((${query.sortKey})::text, '') collate "C"`;
+  const id = sql`r.id collate "C"`;
+  const conditions = [sql<boolean>`not r.deleted`, ...query.where];
+  if (query.after) {
+    conditions.push(query.descending ? sql<boolean>`(${key}, ${id}) < (${query.after.key}, ${query.after.id})` : sql<boolean>`(${key}, ${id}) > (${query.after.key}, ${query.after.id})`);
+  }
+  const direction = sql.raw(query.descending ? 'desc' : 'asc');
+  const result = await sql<SourceRow>`
+    select r.*, coalesce((${query.sortKey})::text, '') as sort_key
+    from ${definition.source(context.organizationId, context.actor)} as r
+    where ${sql.join(conditions, sql` and `)}
+    order by ${key} ${direction}, ${id} ${direction}
+    limit ${query.limit}`.execute(db);
+  return result.rows.map(toCandidate);
+}
+
+export async function countCandidates(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>[]): Promise<number> {
+  const conditions = [sql<boolean>`not r.deleted`, ...where];
+  const result = await sql<{ total: number | string }>`
+    select count(*) as total from ${definition.source(context.organizationId, context.actor)} as r where ${sql.join(conditions, sql` and `)}`.execute(db);
+  return Number(result.rows[0]?.total ?? 0);
+}
+
+/** Stores one version of a resource as sent, current and in its history, inside the caller's transaction. */
+export async function storeVersion(
+  trx: Transaction<Database>,
+  version: { organizationId: string; resourceType: string; id: string; versionId: number; lastUpdated: Date; resource: Resource; patientId: string | null },
+): Promise<void> {
+  const json = JSON.stringify(version.resource);
+  await trx
+    .insertInto('fhirResources')
+    .values({ ...version, resource: json, deleted: false })
+    .onConflict((conflict) =>
+      conflict.columns(['organizationId', 'resourceType', 'id']).doUpdateSet({
+        versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json, deleted: false, patientId: version.patientId,
+      }),
+    )
+    .execute();
+  await trx
+    .insertInto('fhirResourceHistory')
+    .values({ organizationId: version.organizationId, resourceType: version.resourceType, id: version.id, versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json })
+    .onConflict((conflict) => conflict.doNothing())
+    .execute();
+}
+
+export interface HistoryVersion {
+  versionId: number;
+  lastUpdated: Date;
+  resource: Resource;
+}
+
+/** Versions written through FHIR, newest first. */
+export async function findHistory(db: Db, organizationId: string, resourceType: string, id: string): Promise<HistoryVersion[]> {
+  const rows = await db
+    .selectFrom('fhirResourceHistory')
+    .select(['versionId', 'lastUpdated', sql<string>`resource::text`.as('resourceText')])
+    .where('organizationId', '=', organizationId)
+    .where('resourceType', '=', resourceType)
+    .where('id', '=', id)
+    .orderBy('versionId', 'desc')
+    .execute();
+  return rows.map((row) => ({ versionId: row.versionId, lastUpdated: new Date(row.lastUpdated), resource: JSON.parse(row.resourceText) as Resource }));
+}
+
+/** Takes a transaction-scoped lock on one resource id, so concurrent writers of the same id queue (PUT-create included). */
+export async function lockResourceId(trx: Transaction<Database>, organizationId: string, resourceType: string, id: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`${organizationId}/${resourceType}/${id}`}))`.execute(trx);
+}
