@@ -16,6 +16,7 @@ import { platformRoutes } from './platform/index.js';
 import { frontDeskRoutes } from './front-desk/index.js';
 import { interopRoutes } from './interop/index.js';
 import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
+import { smtpSender, startReminderWorker } from './front-desk/reminders/index.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -87,6 +88,12 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
     app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'audit sealer round failed'),
   );
   app.addHook('onClose', async () => stopSealer());
+  const stopReminders = startReminderWorker(
+    database.db,
+    { intervalMs: config.reminderIntervalMs, publicBaseUrl: config.publicBaseUrl, smtp: config.smtpUrl ? smtpSender(config.smtpUrl, config.smtpFrom) : undefined },
+    (error) => app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'reminder worker round failed'),
+  );
+  app.addHook('onClose', async () => stopReminders());
   await app.ready();
   return app;
 }

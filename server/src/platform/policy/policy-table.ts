@@ -98,6 +98,7 @@ export const policyTable = {
   'appointment.checkout': { allow: ['front-desk', 'manager'], refusal: 'Checkout is done by the front desk.' },
   'room.mark-cleaned': { allow: ['medical-assistant', 'nurse', 'provider', 'manager'], refusal: 'Rooms are marked cleaned by clinical staff.' },
   'copay.print-receipt': { allow: ['front-desk', 'biller', 'manager'], refusal: 'Receipts are printed by the front desk or billing.' },
+  'reminders.view-outbox': { allow: ['front-desk', 'manager', 'admin'], refusal: 'Only the front desk and managers read the patient-message outbox.' },
   'task.work': { allow: everyoneSignedIn, refusal: 'Sign in first.' },
   'task.assign': { allow: ['front-desk', 'medical-assistant', 'nurse', 'provider', 'biller', 'manager'], refusal: 'Your role does not hand out tasks.' },
   'task.view-metrics': { allow: everyoneSignedIn, refusal: 'Sign in first.' },

@@ -8,7 +8,7 @@ import { allRoles, decide, isPolicyAction, PUBLIC, staffRoles } from './policy-t
 import { routesWithoutPolicy } from './require-policy.js';
 
 // The only routes anyone may call without signing in. Adding one here is a security decision.
-const expectedPublicRoutes = ['POST /api/session', 'POST /oauth2/token', 'GET /', 'HEAD /', 'GET /assets/*', 'HEAD /assets/*', 'GET /healthz', 'HEAD /healthz', 'GET /fhir/R4/metadata', 'HEAD /fhir/R4/metadata'];
+const expectedPublicRoutes = ['POST /api/session', 'POST /oauth2/token', 'GET /', 'HEAD /', 'GET /assets/*', 'HEAD /assets/*', 'GET /healthz', 'HEAD /healthz', 'GET /confirm/:token', 'HEAD /confirm/:token', 'POST /confirm/:token', 'GET /fhir/R4/metadata', 'HEAD /fhir/R4/metadata'];
 
 let t: TestApp;
 const clients = new Map<Role, { request: SignedInClient['request'] }>();
