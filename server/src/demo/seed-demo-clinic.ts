@@ -5,6 +5,7 @@ import { hashPassword } from '../platform/auth/secrets.js';
 import { generatePatients } from './population-generator.js';
 import { takeNextMrn } from '../front-desk/patients/patients.repository.js';
 import { seedSchedule } from './seed-schedule.js';
+import { ensureDefaultMessageTemplates } from '../front-desk/reminders/index.js';
 
 export const DEMO_PASSWORD = 'Medassist-demo-2026';
 export const DEMO_CLIENT_ID = 'medassist-demo-integration';
@@ -71,6 +72,7 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { patients: 
   if (options.patients > 0) await generatePatients(db, organizationId, options.patients, { onProgress: options.onProgress });
   await addStaffMembersOwnChart(db, organizationId);
   await seedSchedule(db, organizationId);
+  await ensureDefaultMessageTemplates(db, organizationId);
   return { created: true };
 }
 
