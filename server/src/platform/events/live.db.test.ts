@@ -10,6 +10,7 @@ import { openTestDatabase, testEngine } from '../../../test/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createTask, publishLiveEvent } from '../index.js';
 import { pruneLiveEvents } from './live-hub.js';
+import { isSessionOpen } from './live-session.js';
 import { sql } from 'kysely';
 
 let database: DatabaseHandle & { url?: string };
@@ -175,6 +176,16 @@ describe('GET /api/live (server-sent events)', () => {
     expect(await pruneLiveEvents(database.db)).toBeGreaterThanOrEqual(1);
     const left = await database.db.selectFrom('liveEvents').select('id').where('topic', '=', 'test:prune').execute();
     expect(left.map((row) => Number(row.id))).toEqual([recent.id]);
+  });
+
+  it('stops counting a session as open for streams once it is signed out', async () => {
+    const member = await makeStaffMember(database.db, organizationId, ['front-desk']);
+    const client = await signInAs(app, member.username, TEST_PASSWORD);
+    const session = await database.db.selectFrom('staffSessions').select('id').where('staffMemberId', '=', member.id).executeTakeFirstOrThrow();
+    expect(await isSessionOpen(database.db, session.id)).toBe(true);
+    const signedOut = await client.request({ method: 'DELETE', url: '/api/session' });
+    expect(signedOut.statusCode).toBeLessThan(300);
+    expect(await isSessionOpen(database.db, session.id)).toBe(false);
   });
 
   it('ends open streams when the server shuts down', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { liveQuerySchema, type LiveEventData } from '../../../../contracts/platform/live.contract.js';
 import type { LiveEvent, LiveHub } from './live-hub.js';
+import { isSessionOpen } from './live-session.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A screen this far behind is cut off; it reconnects with Last-Event-ID and catches up. */
@@ -63,6 +64,17 @@ export async function liveRoutes(appInstance: FastifyInstance, options: { hub: L
       lastEventId,
     );
     if (!isOpen || request.query.once === '1') return finish();
-    heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+    const sessionId = actor.kind === 'staff' ? actor.sessionId : undefined;
+    heartbeat = setInterval(() => {
+      send(': heartbeat\n\n');
+      if (!sessionId) return;
+      // Signed out, deactivated or idle past the limit: the stream ends; the browser's reconnect gets 401.
+      isSessionOpen(app.db, sessionId).then(
+        (isOpen) => {
+          if (!isOpen) finish();
+        },
+        () => undefined,
+      );
+    }, HEARTBEAT_MS);
   });
 }
