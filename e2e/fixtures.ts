@@ -66,3 +66,34 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByRole('button', { name: /sign in/i }).click();
   await page.getByRole('button', { name: /sign out/i }).waitFor();
 }
+
+export interface StaffApi {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body: unknown): Promise<T>;
+}
+
+/**
+ * The API as one staff member, signed in through `POST /api/session` (cookie + CSRF token), for
+ * setting up a journey's data the way the house style asks: through the API, not the database.
+ */
+export async function staffApi(clinic: Clinic, username: string): Promise<StaffApi> {
+  const signInResponse = await fetch(`${clinic.baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (!signInResponse.ok) throw new Error(`${username} could not sign in: ${signInResponse.status} ${await signInResponse.text()}`);
+  const cookie = signInResponse.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  const { csrfToken } = (await signInResponse.json()) as { csrfToken: string };
+  const call = async <T>(method: 'GET' | 'POST', requestPath: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${clinic.baseUrl}${requestPath}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${requestPath} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return { get: (requestPath) => call('GET', requestPath), post: (requestPath, body) => call('POST', requestPath, body) };
+}

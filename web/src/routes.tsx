@@ -3,6 +3,10 @@ import { Stack, Text, Title } from '@mantine/core';
 import { PatientSearchPage } from './front-desk/patients/patient-search.page.js';
 import { PatientPage } from './front-desk/patients/patient.page.js';
 import { RegisterPatientPage } from './front-desk/patients/register-patient.page.js';
+import { FlowBoardPage } from './front-desk/flow-board/flow-board.page.js';
+import { RoomGridPage } from './front-desk/flow-board/room-grid.page.js';
+import { SchedulePage } from './front-desk/scheduling/schedule.page.js';
+import { SlotFinderPage } from './front-desk/scheduling/slot-finder.page.js';
 import { AppLayout } from './platform/app-shell.js';
 import { AuditTrailPage } from './platform/audit/audit-trail.page.js';
 import { DisclosuresPage } from './platform/audit/disclosures.page.js';
@@ -53,6 +57,10 @@ export function AppRoutes() {
         <Route path="patients" element={<PatientSearchPage />} />
         <Route path="patients/new" element={<RegisterPatientPage />} />
         <Route path="patients/:patientId" element={<PatientPage />} />
+        <Route path="schedule" element={<SchedulePage />} />
+        <Route path="schedule/find-slot" element={<SlotFinderPage />} />
+        <Route path="flow-board" element={<FlowBoardPage />} />
+        <Route path="rooms" element={<RoomGridPage />} />
         <Route path="audit" element={<AuditTrailPage />} />
         <Route path="disclosures" element={<DisclosuresPage />} />
         <Route path="disclosures/:patientId" element={<DisclosuresPage />} />

@@ -13,6 +13,10 @@ interface NavItem {
 
 /** Navigation follows what this person may do (the session's allowed actions), nothing more. */
 export const navItems: NavItem[] = [
+  { label: 'Schedule', to: '/schedule', action: 'schedule.view' },
+  { label: 'Find a slot', to: '/schedule/find-slot', action: 'appointment.book' },
+  { label: 'Flow board', to: '/flow-board', action: 'flow-board.view' },
+  { label: 'Exam rooms', to: '/rooms', action: 'flow-board.view' },
   { label: 'Patients', to: '/patients', action: 'patient.search' },
   { label: 'Register patient', to: '/patients/new', action: 'patient.register' },
   { label: 'Audit trail', to: '/audit', action: 'audit.view' },
@@ -21,6 +25,7 @@ export const navItems: NavItem[] = [
 ];
 
 function isActive(pathname: string, to: string): boolean {
+  if (to === '/schedule') return pathname === '/schedule';
   if (to === '/patients') return pathname === '/patients' || (pathname.startsWith('/patients/') && pathname !== '/patients/new');
   return pathname === to || pathname.startsWith(`${to}/`);
 }

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newStaffContext, openClinic, signIn, snap, staffApi, type Clinic } from '../../fixtures.js';
+
+let clinic: Clinic;
+beforeAll(async () => {
+  clinic = await openClinic({ patients: 40 });
+});
+afterAll(() => clinic?.close());
+
+interface OrganizationView { locations: { id: string; timeZone: string; examRooms: { id: string; name: string }[] }[] }
+interface StaffEntry { id: string; username: string }
+
+/**
+ * The manager sets Dr Patel's week up through the API: a 20-minute follow-up type and an all-day
+ * block every day, so the journey finds a slot today whatever the hour it runs at (until 23:40 local).
+ */
+async function setUpDrPatelsWeek(): Promise<{ locationId: string }> {
+  const manager = await staffApi(clinic, 'manager.wilson');
+  const organization = await manager.get<OrganizationView>('/api/organization');
+  const location = organization.locations[0]!;
+  const { staff } = await manager.get<{ staff: StaffEntry[] }>('/api/staff');
+  const drPatel = staff.find((member) => member.username === 'dr.patel')!;
+  const type = await manager.post<{ id: string }>('/api/appointment-types', {
+    name: 'Follow-up visit', durationMinutes: 20, visitKind: 'FOLLOWUP', color: '#2f9e44',
+  });
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  for (let weekday = 0; weekday <= 6; weekday += 1) {
+    await manager.post('/api/schedule-templates', {
+      locationId: location.id, providerId: drPatel.id, weekday, startsAtLocal: '00:00', endsAtLocal: '23:40',
+      slotMinutes: 20, appointmentTypeIds: [type.id], label: 'Follow-ups', effectiveFrom: yesterday,
+    });
+  }
+  const frontDesk = await staffApi(clinic, 'fd.jones');
+  await frontDesk.post('/api/patients', {
+    givenName: 'Harriet', familyName: 'Quimby', dateOfBirth: '1975-08-11', sexAtBirth: 'female',
+    addressLine1: '42 Aviation Way', city: 'Springfield', state: 'IL', postalCode: '62704', mobilePhone: '217-555-0177',
+    emergencyContact: { name: 'Matilde Moisant', relationship: 'friend', phone: '217-555-0178' }, privacyNoticeAcknowledged: true,
+    duplicatesReviewed: true,
+  });
+  return { locationId: location.id };
+}
+
+const flowRow = (page: Page) => page.getByRole('row').filter({ hasText: 'Quimby' });
+const statusOf = async (page: Page) => (await flowRow(page).getByTestId('visit-status').textContent({ timeout: 200 }).catch(() => null))?.trim() ?? null;
+const roomCard = (page: Page, name: string) => page.getByRole('listitem', { name: new RegExp(`^${name}:`) });
+
+describe('a visit day: book, check in, room, check out, clean the room', () => {
+  it('shows the front desk’s check-in on the MA’s flow board live and follows the room through the visit', async () => {
+    await setUpDrPatelsWeek();
+    const frontDesk = await (await newStaffContext(clinic, { width: 1366, height: 900 })).newPage();
+    const maContext = await newStaffContext(clinic, { width: 1366, height: 900 });
+    const ma = await maContext.newPage();
+
+    // Given Emily at the front desk finds the next open follow-up with Dr Patel for Ms Quimby
+    await signIn(frontDesk, 'fd.jones');
+    await frontDesk.getByRole('link', { name: 'Find a slot' }).click();
+    await frontDesk.getByLabel('Patient').fill('Quimby');
+    await frontDesk.getByRole('button', { name: /Quimby, Harriet/ }).click();
+    await frontDesk.getByLabel('Appointment type').selectOption({ label: 'Follow-up visit (20 min)' });
+    await frontDesk.getByLabel('Provider').selectOption({ label: 'Anita Patel, MD' });
+    const slots = frontDesk.getByRole('table', { name: 'Open slots' });
+    await slots.waitFor({ timeout: 30_000 });
+    await snap(frontDesk, 'visit-01-open-slots');
+
+    // When she books the first (earliest) slot
+    await slots.getByRole('button', { name: /^Book / }).first().click();
+    await frontDesk.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
+    await snap(frontDesk, 'visit-02-booked');
+    await frontDesk.getByRole('button', { name: 'Open appointment' }).click();
+    await frontDesk.getByRole('form', { name: 'Check-in' }).waitFor();
+    const date = new URL(frontDesk.url()).searchParams.get('date')!;
+    expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    // And Maria, the MA, has the flow board open in her own browser
+    await signIn(ma, 'ma.lopez');
+    await ma.goto(`/flow-board?date=${date}`);
+    await expect.poll(() => statusOf(ma), { timeout: 30_000 }).toBe('Scheduled');
+    await ma.getByTestId('live-indicator').and(ma.locator('[data-state="open"]')).waitFor();
+    const rooms = await maContext.newPage();
+    await rooms.goto('/rooms');
+    await roomCard(rooms, 'Exam 3').waitFor();
+    await snap(ma, 'visit-03-ma-flow-board-before');
+
+    // When Emily verifies demographics and the card, and takes a $25 copay by card
+    await frontDesk.getByLabel('Demographics verified with the patient').check();
+    await frontDesk.getByLabel('Insurance card verified').check();
+    await frontDesk.getByLabel('Copay amount').fill('25.00');
+    await frontDesk.getByLabel('Payment method').selectOption('card');
+    await snap(frontDesk, 'visit-04-check-in-panel');
+    const checkInAnswer = frontDesk.waitForResponse((response) => response.url().endsWith('/check-in') && response.request().method() === 'POST');
+    const clickedAt = Date.now();
+    await frontDesk.getByRole('button', { name: 'Check in', exact: true }).click();
+    const answeredAt = await checkInAnswer.then((response) => { expect(response.status()).toBe(200); return Date.now(); });
+
+    // Then Maria's board shows the arrival within a second, without reloading
+    let seenAt = 0;
+    const deadline = clickedAt + 1500;
+    while (Date.now() < deadline) {
+      if ((await statusOf(ma)) === 'Arrived') { seenAt = Date.now(); break; }
+      await ma.waitForTimeout(20);
+    }
+    const fromClick = seenAt ? seenAt - clickedAt : Number.NaN;
+    const fromAnswer = seenAt ? seenAt - answeredAt : Number.NaN;
+    console.log(`arrival on the MA's flow board: ${fromClick} ms after the click, ${fromAnswer} ms after the check-in answer`);
+    expect(seenAt, 'the MA board did not show Arrived within 1.5 s of the click').toBeGreaterThan(0);
+    expect(fromAnswer).toBeLessThan(1000);
+    await snap(ma, 'visit-05-ma-sees-arrival');
+
+    // And the copay receipt opens as a PDF
+    const receipt = frontDesk.getByRole('link', { name: 'Print receipt' });
+    await receipt.waitFor();
+    expect(await receipt.getAttribute('target')).toBe('_blank');
+    const href = (await receipt.getAttribute('href'))!;
+    const pdf = await frontDesk.evaluate(async (url) => {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, type: response.headers.get('content-type'), magic: String.fromCharCode(...bytes.slice(0, 5)), size: bytes.length };
+    }, href);
+    expect(pdf).toMatchObject({ status: 200, magic: '%PDF-' });
+    expect(pdf.type).toContain('application/pdf');
+    const popupPromise = frontDesk.context().waitForEvent('page');
+    await receipt.click();
+    const popup = await popupPromise;
+    await popup.waitForLoadState('domcontentloaded').catch(() => undefined);
+    expect(popup.url()).toContain('/receipt.pdf');
+    await popup.close();
+    await snap(frontDesk, 'visit-06-checked-in-receipt');
+
+    // When Maria rooms Ms Quimby into Exam 3
+    await flowRow(ma).getByRole('button', { name: 'Room' }).click();
+    await ma.getByRole('menuitem', { name: 'Exam 3' }).click();
+    await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('Roomed');
+    expect(await flowRow(ma).innerText()).toContain('Exam 3');
+    await snap(ma, 'visit-07-roomed');
+    // Then the room grid (open in another tab) shows Exam 3 occupied, by initials only
+    await expect.poll(() => roomCard(rooms, 'Exam 3').getAttribute('data-room-state'), { timeout: 5_000 }).toBe('occupied');
+    expect(await roomCard(rooms, 'Exam 3').innerText()).toContain('HQ');
+    await snap(rooms, 'visit-08-room-grid-occupied');
+
+    // When the visit moves on to checkout
+    await flowRow(ma).getByRole('button', { name: 'Ready for provider' }).click();
+    await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('Ready for provider');
+    await flowRow(ma).getByRole('button', { name: 'With provider' }).click();
+    await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('With provider');
+    await flowRow(ma).getByRole('button', { name: 'To checkout' }).click();
+    await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('Checkout');
+    // Then Exam 3 needs cleaning
+    await expect.poll(() => roomCard(rooms, 'Exam 3').getAttribute('data-room-state'), { timeout: 5_000 }).toBe('needs-cleaning');
+    await snap(rooms, 'visit-09-room-needs-cleaning');
+
+    // When Emily checks Ms Quimby out (no follow-up needed this time)
+    await frontDesk.goto(`/flow-board?date=${date}`);
+    await flowRow(frontDesk).getByRole('button', { name: 'Check out' }).click();
+    await frontDesk.getByLabel('Book a follow-up visit').uncheck();
+    await snap(frontDesk, 'visit-10-checkout-dialog');
+    await frontDesk.getByRole('button', { name: 'Finish checkout' }).click();
+    await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('Done');
+    await snap(frontDesk, 'visit-11-checked-out');
+
+    // Then the room still needs cleaning until Maria marks it cleaned
+    expect(await roomCard(rooms, 'Exam 3').getAttribute('data-room-state')).toBe('needs-cleaning');
+    await roomCard(rooms, 'Exam 3').getByRole('button', { name: 'Mark cleaned' }).click();
+    await expect.poll(() => roomCard(rooms, 'Exam 3').getAttribute('data-room-state'), { timeout: 5_000 }).toBe('ready');
+    await snap(rooms, 'visit-12-room-ready');
+    await snap(ma, 'visit-13-ma-flow-board-done');
+  });
+});
