@@ -17,6 +17,7 @@ export interface TaskContext extends AuditContext {
 
 export type TaskAction =
   | { kind: 'claim' }
+  | { kind: 'release' }
   | { kind: 'complete' }
   | { kind: 'cancel'; reason: string }
   | { kind: 'assign'; ownerStaffId: string | null; ownerPool: TaskPool | null };
@@ -66,6 +67,12 @@ export async function applyTaskAction(
       }
       change = { status: 'claimed', claimedBy: context.staffMemberId, claimedAt: now };
       break;
+    case 'release':
+      if (task.status !== 'claimed' || (task.claimedBy !== context.staffMemberId && !isManager(context))) {
+        throw new AppError('TASK_NOT_YOURS', { message: 'Only the person who claimed this task can put it back.', details: { taskId } });
+      }
+      change = { status: 'open', claimedBy: null, claimedAt: null };
+      break;
     case 'complete':
       if (!isMine(task, context)) throw new AppError('TASK_NOT_YOURS', { message: 'Claim the task before completing it.', details: { taskId } });
       change = { status: 'completed', completedAt: now, completedBy: context.staffMemberId };
@@ -110,7 +117,7 @@ export async function applyTaskAction(
   await publishLiveEvent(trx, {
     organizationId: context.organizationId,
     topic: 'inbox',
-    type: `task.${action.kind === 'assign' ? 'assigned' : updated.status}`,
+    type: `task.${action.kind === 'assign' ? 'assigned' : action.kind === 'release' ? 'released' : updated.status}`,
     payload: { taskId: updatedId, ...announced },
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
 import { makeOrganization, makeStaffMember, patientFields, TEST_PASSWORD } from '../../../test/factories.js';
@@ -96,6 +97,17 @@ describe('work inbox', () => {
     const row = await t.db.selectFrom('tasks').select(['version', 'claimedBy']).where('id', '=', task.id).executeTakeFirstOrThrow();
     expect(row.version).toBe(2);
     expect(winners.has(row.claimedBy!)).toBe(true);
+  });
+
+  it('puts a claimed task back in its pool for the next person', async () => {
+    const task = await newTask(frontDesk, { ownerPool: 'medical-assistant' });
+    const claimed = (await act(ma, task, 'claim')).json() as TaskView;
+    expect((await act(otherMa, claimed, 'release')).statusCode).toBe(403);
+    const released = await act(ma, claimed, 'release');
+    expect(released.json()).toMatchObject({ status: 'open', claimedBy: null, version: 3 });
+    expect((await act(otherMa, released.json() as TaskView, 'claim')).json()).toMatchObject({ claimedBy: { id: otherMa.staffMemberId } });
+    const types = await t.db.selectFrom('liveEvents').select('type').where('topic', '=', 'inbox').where(sql<boolean>`payload->>'taskId' = ${task.id}`).orderBy('id').execute();
+    expect(types.map((row) => row.type)).toEqual(['task.created', 'task.claimed', 'task.released', 'task.claimed']);
   });
 
   it('refuses a claim on a pool the person is not part of', async () => {

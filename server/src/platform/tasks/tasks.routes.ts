@@ -39,7 +39,7 @@ async function auditInboxRead(app: FastifyInstance, context: TaskContext, rows: 
   await recordAudit(app.db, context, { action: 'search', recordType: 'Task', details: { inbox, patientIds } });
 }
 
-/** The work inbox: a person's and a pool's tasks, claim, assign, complete, cancel, bulk actions, counts. */
+/** The work inbox: a person's and a pool's tasks, claim, release, assign, complete, cancel, bulk actions, counts. */
 export async function taskRoutes(appInstance: FastifyInstance): Promise<void> {
   const app = appInstance.withTypeProvider<ZodTypeProvider>();
 
@@ -98,6 +98,10 @@ export async function taskRoutes(appInstance: FastifyInstance): Promise<void> {
 
   app.post('/api/tasks/:taskId/claim', { config: { policy: 'task.work' }, schema: { ...taskRoute, body: versionRequestSchema } }, async (request) =>
     workTask(app.db, taskContext(request), request.params.taskId, request.body.version, { kind: 'claim' }),
+  );
+
+  app.post('/api/tasks/:taskId/release', { config: { policy: 'task.work' }, schema: { ...taskRoute, body: versionRequestSchema } }, async (request) =>
+    workTask(app.db, taskContext(request), request.params.taskId, request.body.version, { kind: 'release' }),
   );
 
   app.post('/api/tasks/:taskId/complete', { config: { policy: 'task.work' }, schema: { ...taskRoute, body: versionRequestSchema } }, async (request) =>
