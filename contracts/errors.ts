@@ -37,6 +37,7 @@ export const errorCatalogue = {
   ROOM_NOT_FOUND: { status: 404, message: 'No such exam room.' },
   ROOM_NOT_READY: { status: 409, message: 'That exam room is not ready for a patient.' },
   ROOM_OCCUPIED: { status: 409, message: 'That exam room still has a patient in it.' },
+  NO_FOLLOW_UP_SLOT: { status: 409, message: 'No open slot of that type was found with this provider. Book the follow-up from the schedule.' },
   APPOINTMENT_TYPE_NOT_FOUND: { status: 404, message: 'No such appointment type.' },
   SCHEDULE_TEMPLATE_NOT_FOUND: { status: 404, message: 'No such schedule block.' },
   WAITLIST_ENTRY_NOT_FOUND: { status: 404, message: 'No such waitlist entry.' },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { patientRoutes } from './patients/patients.routes.js';
 import { flowRoutes } from './flow/flow.routes.js';
 import { checkInRoutes } from './check-in/check-in.routes.js';
+import { checkoutRoutes } from './flow/checkout.routes.js';
 import { reminderRoutes } from './reminders/index.js';
 import { schedulingPlugin } from './scheduling/index.js';
 
@@ -10,6 +11,7 @@ export async function frontDeskRoutes(app: FastifyInstance): Promise<void> {
   await app.register(patientRoutes);
   await app.register(flowRoutes);
   await app.register(checkInRoutes);
+  await app.register(checkoutRoutes);
   await app.register(reminderRoutes);
   await app.register(schedulingPlugin);
 }

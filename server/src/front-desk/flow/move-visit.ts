@@ -3,7 +3,7 @@ import { AppError, publishLiveEvent, recordAudit } from '../../platform/index.js
 import type { AuditContext } from '../../platform/audit/record-audit.js';
 import type { Role } from '../../platform/db/platform.table.js';
 import type { Database } from '../../platform/db/schema.js';
-import { cancelAppointmentReminders } from '../reminders/index.js';
+import { cancelAppointmentReminders } from '../reminders/schedule-reminders.js';
 import type { AppointmentStatus } from '../scheduling/scheduling.table.js';
 import { decideTransition, inRoomStatuses } from './flow-state-machine.js';
 import { lockAppointment, lockRoom, setRoomState, type LockedAppointment } from './flow.repository.js';
