@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { benchPatientSearch } from './patient-search.bench.js';
 import { benchSignIn } from './sign-in.bench.js';
+import { benchSlotSearch } from './slot-search.bench.js';
+import { benchBookingContention } from './booking-contention.bench.js';
 import { benchSseFanout } from './sse-fanout.bench.js';
 import { printTable, type Figure } from './report.js';
 
@@ -15,4 +17,6 @@ const rounds = values.rounds ? Number(values.rounds) : undefined;
 figures.push(...(await benchSignIn({ engine: 'pglite', rounds })));
 figures.push(...(await benchSignIn({ engine: 'postgres', rounds })));
 figures.push(...(await benchSseFanout()));
+figures.push(...(await benchSlotSearch()));
+figures.push(...(await benchBookingContention()));
 printTable(figures);

@@ -5,9 +5,8 @@ import type { Database } from '../../platform/db/schema.js';
 import { findBookedRanges, findExceptionRanges, findTemplateBlocks, getLocation } from './scheduling.repository.js';
 import { findOpenSlots as computeOpenSlots, localDateOf, localDayBounds, type OpenSlot } from './slots.js';
 
-/** Days searched per round trip, and how far ahead the search gives up. */
-const WINDOW_DAYS = 14;
-const HORIZON_DAYS = 120;
+/** Days searched per round trip: growing, since most searches end on the first day or two; 120 days in all. */
+const WINDOW_DAYS = [2, 5, 7, 14, 28, 64] as const;
 
 export interface OpenSlotQuery {
   locationId: string;
@@ -20,23 +19,26 @@ export interface OpenSlotQuery {
 
 /** "Next open 20-minute follow-up with this provider (or any) after a date": ranked slots, earliest first. */
 export async function searchOpenSlots(db: Kysely<Database>, organizationId: string, query: OpenSlotQuery, now = new Date()): Promise<Array<OpenSlot & { providerName: string }>> {
-  const location = await getLocation(db, organizationId, query.locationId);
+  // Independent reads go out together: the search is a handful of round trips, not a chain of them.
+  const [location, type, templates] = await Promise.all([
+    getLocation(db, organizationId, query.locationId),
+    db.selectFrom('appointmentTypes').select(['id', 'durationMinutes', 'isActive']).where('id', '=', query.appointmentTypeId).where('organizationId', '=', organizationId).executeTakeFirst(),
+    findTemplateBlocks(db, organizationId, { locationId: query.locationId, providerId: query.providerId, appointmentTypeId: query.appointmentTypeId }),
+  ]);
   if (!location) throw new AppError('LOCATION_NOT_FOUND', { field: 'locationId' });
-  const type = await db.selectFrom('appointmentTypes').select(['id', 'durationMinutes', 'isActive']).where('id', '=', query.appointmentTypeId).where('organizationId', '=', organizationId).executeTakeFirst();
   if (!type || !type.isActive) throw new AppError('APPOINTMENT_TYPE_NOT_FOUND', { field: 'appointmentTypeId' });
-  const templates = await findTemplateBlocks(db, organizationId, { locationId: location.id, providerId: query.providerId, appointmentTypeId: type.id });
   if (templates.length === 0) return [];
   const providerIds = [...new Set(templates.map((template) => template.providerId))];
-  const names = new Map(
-    (await db.selectFrom('staffMembers').select(['id', 'displayName', 'credentials']).where('id', 'in', providerIds).execute())
-      .map((row) => [row.id, row.credentials ? `${row.displayName}, ${row.credentials}` : row.displayName]),
-  );
+  const namesQuery = db.selectFrom('staffMembers').select(['id', 'displayName', 'credentials']).where('id', 'in', providerIds).execute();
   const after = query.after ? new Date(query.after) : now;
   const firstDate = localDateOf(after > now ? after : now, location.timeZone);
   const found: OpenSlot[] = [];
-  for (let offset = 0; offset < HORIZON_DAYS && found.length < query.limit; offset += WINDOW_DAYS) {
+  let offset = 0;
+  for (const days of WINDOW_DAYS) {
+    if (found.length >= query.limit) break;
     const fromDate = DateTime.fromISO(firstDate).plus({ days: offset }).toISODate()!;
-    const toDate = DateTime.fromISO(firstDate).plus({ days: Math.min(offset + WINDOW_DAYS, HORIZON_DAYS) - 1 }).toISODate()!;
+    const toDate = DateTime.fromISO(firstDate).plus({ days: offset + days - 1 }).toISODate()!;
+    offset += days;
     const from = localDayBounds(fromDate, location.timeZone).startsAt;
     const to = localDayBounds(toDate, location.timeZone).endsAt;
     const [exceptions, booked] = await Promise.all([
@@ -48,5 +50,6 @@ export async function searchOpenSlots(db: Kysely<Database>, organizationId: stri
       after, now, fromDate, toDate, preferredProviderId: query.preferredProviderId ?? null, limit: query.limit - found.length,
     }));
   }
+  const names = new Map((await namesQuery).map((row) => [row.id, row.credentials ? `${row.displayName}, ${row.credentials}` : row.displayName]));
   return found.map((slot) => ({ ...slot, providerName: names.get(slot.providerId) ?? '' }));
 }

@@ -9,6 +9,8 @@ export type AppointmentRow = Selectable<AppointmentsTable>;
 /** Statuses that give their time back (the exclusion constraints skip them too). */
 export const releasedStatuses = ['cancelled', 'no-show', 'entered-in-error'] as const;
 
+const MAX_VISIT_MS = 24 * 60 * 60 * 1000;
+
 export async function getLocation(db: Db, organizationId: string, locationId: string) {
   return db
     .selectFrom('locations')
@@ -27,13 +29,18 @@ export async function findTemplateBlocks(
   let query = db
     .selectFrom('scheduleTemplates as t')
     .innerJoin('staffMembers as s', 's.id', 't.providerId')
-    .select(['t.id', 't.providerId', 't.weekday', 't.startsAtLocal', 't.endsAtLocal', 't.slotMinutes', 't.appointmentTypeIds', 't.isSameDayHold', 't.effectiveFrom', 't.effectiveUntil'])
+    .select(['t.id', 't.providerId', 't.weekday', 't.startsAtLocal', 't.endsAtLocal', 't.slotMinutes', 't.isSameDayHold', 't.effectiveFrom', 't.effectiveUntil'])
     .where('t.organizationId', '=', organizationId)
     .where('t.locationId', '=', filter.locationId)
     .where('s.isActive', '=', true);
   if (filter.providerId) query = query.where('t.providerId', '=', filter.providerId);
-  if (filter.appointmentTypeId) query = query.where(sql<boolean>`t.appointment_type_ids @> array[${filter.appointmentTypeId}]::uuid[]`);
-  return query.execute();
+  // Filtered by type in SQL, the block's list of types is not needed (and uuid[] is slow to parse).
+  const typeId = filter.appointmentTypeId;
+  if (typeId) {
+    const rows = await query.where(sql<boolean>`t.appointment_type_ids @> array[${typeId}]::uuid[]`).execute();
+    return rows.map((row) => ({ ...row, appointmentTypeIds: [typeId] }));
+  }
+  return query.select('t.appointmentTypeIds').execute();
 }
 
 /** Exceptions at this location (or clinic-wide) overlapping [from, to), as busy ranges. */
@@ -59,6 +66,8 @@ export async function findBookedRanges(db: Db, organizationId: string, providerI
     .where('providerId', 'in', [...new Set(providerIds)])
     .where('status', 'not in', releasedStatuses)
     .where('startsAt', '<', to)
+    // A lower bound on starts_at lets the index do the work: no visit is longer than a day.
+    .where('startsAt', '>', new Date(from.getTime() - MAX_VISIT_MS))
     .where('endsAt', '>', from)
     .execute();
   return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
@@ -74,6 +83,7 @@ export async function findHolder(db: Db, organizationId: string, probe: HolderPr
     .where('organizationId', '=', organizationId)
     .where('status', 'not in', releasedStatuses)
     .where('startsAt', '<', probe.endsAt)
+    .where('startsAt', '>', new Date(probe.startsAt.getTime() - MAX_VISIT_MS))
     .where('endsAt', '>', probe.startsAt)
     .where((eb) => {
       const holders = [eb('patientId', '=', probe.patientId)];

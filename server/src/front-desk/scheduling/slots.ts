@@ -57,6 +57,19 @@ export interface PlacedBlock {
 
 const luxonWeekdayToTemplate = (weekday: number) => weekday % 7; // luxon: 1 = Monday … 7 = Sunday
 
+// Many providers share the same block times: resolving a wall-clock time in a zone once per search is enough.
+const instantCache = new Map<string, DateTime>();
+function localInstant(localDate: string, localTime: string, timeZone: string): DateTime {
+  const key = `${timeZone}|${localDate}T${localTime}`;
+  let instant = instantCache.get(key);
+  if (!instant) {
+    if (instantCache.size > 20_000) instantCache.clear();
+    instant = DateTime.fromISO(`${localDate}T${localTime}`, { zone: timeZone });
+    instantCache.set(key, instant);
+  }
+  return instant;
+}
+
 /** The blocks of these templates on one local date in the zone (8:00 local stays 8:00 local across DST). */
 export function placeBlocks(templates: readonly TemplateBlock[], localDate: string, timeZone: string): PlacedBlock[] {
   const day = DateTime.fromISO(localDate, { zone: timeZone });
@@ -65,12 +78,7 @@ export function placeBlocks(templates: readonly TemplateBlock[], localDate: stri
   for (const template of templates) {
     if (template.weekday !== weekday) continue;
     if (localDate < template.effectiveFrom || (template.effectiveUntil !== null && localDate > template.effectiveUntil)) continue;
-    placed.push({
-      template,
-      localDate,
-      startsAt: DateTime.fromISO(`${localDate}T${template.startsAtLocal}`, { zone: timeZone }),
-      endsAt: DateTime.fromISO(`${localDate}T${template.endsAtLocal}`, { zone: timeZone }),
-    });
+    placed.push({ template, localDate, startsAt: localInstant(localDate, template.startsAtLocal, timeZone), endsAt: localInstant(localDate, template.endsAtLocal, timeZone) });
   }
   return placed;
 }
