@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
 import { makeOrganization, makeStaffMember, patientFields, TEST_PASSWORD } from '../../../test/factories.js';
+import { hashPassword } from '../../platform/auth/secrets.js';
 
 const zone = 'America/Chicago';
 let t: TestApp;
@@ -219,5 +220,43 @@ describe('the slot finder', () => {
     expect(anyProvider.json().slots[0].startsAt).toBe('2027-03-10T14:00:00.000Z');
     const booking = await book(frontDesk, { patientId: await newPatient(), providerId, locationId, appointmentTypeId: followUpId, startsAt: '2027-03-09T08:00:00-06:00' });
     expect(booking.json().error).toMatchObject({ code: 'APPOINTMENT_OUTSIDE_TEMPLATE' });
+  });
+});
+
+describe('walk-ins, integration clients and telehealth', () => {
+  it('books a walk-in now with source walk-in, overbooking with a reason when the time is taken', async () => {
+    const response = await frontDesk.request({ method: 'POST', url: '/api/appointments/walk-in', payload: { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: followUpId, reasonForVisit: 'Sore throat' } });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ isWalkIn: true, source: 'walk-in', status: 'scheduled' });
+    expect(Math.abs(new Date(response.json().startsAt).getTime() - Date.now())).toBeLessThan(60_000);
+    const taken = await frontDesk.request({ method: 'POST', url: '/api/appointments/walk-in', payload: { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: followUpId } });
+    expect(taken.statusCode).toBe(409);
+    const overbook = await frontDesk.request({ method: 'POST', url: '/api/appointments/walk-in', payload: { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: followUpId, isOverbook: true, overbookReason: 'Walk-in, febrile child' } });
+    expect(overbook.statusCode, overbook.body).toBe(201);
+    expect(overbook.json()).toMatchObject({ isWalkIn: true, isOverbook: true });
+  });
+
+  it('lets an integration client book outside the template, marked as such, and refuses it only on overlap', async () => {
+    await t.db.insertInto('oauthClients').values({ organizationId, clientId: 'booking-test-client', secretHash: await hashPassword('booking-test-secret'), name: 'Booking test', roles: ['integration'], allowedScopes: ['system/*.cruds'] }).execute();
+    const token = await t.app.inject({ method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&client_id=booking-test-client&client_secret=booking-test-secret' });
+    const authorization = `Bearer ${token.json().access_token}`;
+    const payload = { patientId: await newPatient(), providerId, locationId, startsAt: at(10, '18:00'), endsAt: at(10, '18:30') };
+    const response = await t.app.inject({ method: 'POST', url: '/api/appointments', headers: { authorization }, payload });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({ isOutsideTemplate: true, source: 'fhir', appointmentTypeId: null });
+    const overlap = await t.app.inject({ method: 'POST', url: '/api/appointments', headers: { authorization }, payload: { ...payload, patientId: await newPatient(), startsAt: at(10, '18:15'), endsAt: at(10, '18:45') } });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json().error.slot).toMatchObject({ appointmentId: response.json().id });
+  });
+
+  it('carries the join link on a telehealth visit and refuses it on an in-person one', async () => {
+    const telehealth = (await manager.request({ method: 'POST', url: '/api/appointment-types', payload: { name: 'Telehealth follow-up', durationMinutes: 20, isTelehealth: true } })).json().id;
+    await manager.request({ method: 'POST', url: '/api/schedule-templates', payload: { locationId, providerId: otherProviderId, weekday: DateTime.now().setZone(zone).plus({ days: 11 }).weekday % 7, startsAtLocal: '13:00', endsAtLocal: '15:00', slotMinutes: 20, appointmentTypeIds: [telehealth], effectiveFrom: '2026-01-01' } });
+    const joinUrl = 'https://video.example.org/room/abc123';
+    const ok = await book(frontDesk, { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: telehealth, startsAt: at(11, '13:00'), telehealthJoinUrl: joinUrl });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().telehealthJoinUrl).toBe(joinUrl);
+    const refused = await book(frontDesk, { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: followUpId, startsAt: at(11, '09:00'), telehealthJoinUrl: joinUrl });
+    expect(refused.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'telehealthJoinUrl' });
   });
 });
