@@ -24,10 +24,14 @@ interface Subscription {
   subscriber: LiveSubscriber;
   /** Live events that arrived while the missed ones were being replayed. */
   buffered: LiveEvent[] | null;
+  /** Replayed events whose notification the hub has not handled yet: skipped when it comes. */
+  replayedPending: Set<number> | null;
 }
 
 const REPLAY_LIMIT = 5000;
 const RECENT_IDS_KEPT = 20_000;
+/** How long a replayed event's late notification is watched for (it arrives within milliseconds). */
+const REPLAYED_PENDING_MS = 60_000;
 const KEEP_EVENTS_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -77,7 +81,7 @@ export class LiveHub {
    * Returns the unsubscribe function.
    */
   async subscribe(subscriber: LiveSubscriber, lastEventId?: number): Promise<() => void> {
-    const subscription: Subscription = { subscriber, buffered: lastEventId === undefined ? null : [] };
+    const subscription: Subscription = { subscriber, buffered: lastEventId === undefined ? null : [], replayedPending: null };
     this.subscriptions.add(subscription);
     const unsubscribe = () => void this.subscriptions.delete(subscription);
     if (lastEventId === undefined) return unsubscribe;
@@ -99,6 +103,11 @@ export class LiveHub {
       }
       for (const event of subscription.buffered ?? []) {
         if (!replayed.has(event.id) && event.id > lastEventId) subscriber.deliver(event);
+      }
+      const notYetDispatched = [...replayed].filter((id) => !this.recentIds.has(id));
+      if (notYetDispatched.length > 0) {
+        subscription.replayedPending = new Set(notYetDispatched);
+        setTimeout(() => (subscription.replayedPending = null), REPLAYED_PENDING_MS).unref();
       }
     } finally {
       subscription.buffered = null;
@@ -182,6 +191,7 @@ export class LiveHub {
       const { subscriber } = subscription;
       if (subscriber.organizationId !== event.organizationId || !subscriber.topics.has(event.topic)) continue;
       if (subscription.buffered) subscription.buffered.push(event);
+      else if (subscription.replayedPending?.delete(event.id)) continue;
       else subscriber.deliver(event);
     }
   }

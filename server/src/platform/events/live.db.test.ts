@@ -126,6 +126,24 @@ describe('GET /api/live (server-sent events)', () => {
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
   });
 
+  it('delivers each event exactly once when a reconnect happens while events keep coming', async () => {
+    const first = await subscribe('test:race');
+    const { id: lastSeen } = await publish('test:race', { n: 0 });
+    await first.waitFor(1);
+    first.close();
+    const published: number[] = [];
+    const publishing = (async () => {
+      for (let n = 1; n <= 30; n++) published.push((await publish('test:race', { n })).id);
+    })();
+    const again = await subscribe('test:race', { 'last-event-id': String(lastSeen) });
+    await publishing;
+    await again.waitFor(30, 5000);
+    await settle();
+    const received = again.events.map((event) => Number(event.id));
+    expect(received).toHaveLength(30);
+    expect([...received].sort((a, b) => a - b)).toEqual(published);
+  });
+
   it('answers a catch-up poll (lastEventId and once=1) and ends the stream', async () => {
     const before = await publish('test:poll', { n: 1 });
     await publish('test:poll', { n: 2 });
