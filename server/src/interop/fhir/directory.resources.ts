@@ -41,7 +41,7 @@ export const practitionerDefinition: ResourceDefinition = {
     return sql`(
       select s.id::text as id, s.version as version_id, s.created_at as last_updated, null::text as resource_text, false as is_fresh,
         jsonb_build_object('id', s.id, 'display_name', s.display_name, 'credentials', s.credentials, 'npi', s.npi, 'is_active', s.is_active)::text as row_text,
-        null::uuid as patient_id, false as deleted, array[s.display_name] as names,
+        null::uuid as patient_id, false as deleted, array[s.display_name] || regexp_split_to_array(s.display_name, '[[:space:]]+') as names,
         case when s.npi is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('system', ${NPI_SYSTEM}::text, 'value', s.npi)) end as identifiers
       from staff_members as s where s.organization_id = ${organizationId}
       union all ${storedOnly('Practitioner', organizationId, (resource) => humanNameParts(resource, 'all'))}
