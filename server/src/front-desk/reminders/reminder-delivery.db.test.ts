@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
 import { makeOrganization, makeStaffMember, TEST_PASSWORD } from '../../../test/factories.js';
@@ -132,6 +133,9 @@ describe('the one-time confirmation link', () => {
     expect(stored.status).toBe('scheduled');
     const link = await t.db.selectFrom('appointmentConfirmationTokens').select(['action', 'usedAt']).where('appointmentId', '=', visit.id).where('usedAt', 'is not', null).execute();
     expect(link).toMatchObject([{ action: 'confirm' }]);
+    const date = DateTime.fromJSDate(new Date(visit.startsAt)).setZone('America/Chicago').toISODate();
+    const board = await frontDesk.request({ method: 'GET', url: `/api/flow-board?locationId=${locationId}&date=${date}` });
+    expect(board.json().rows.find((row: { appointmentId: string }) => row.appointmentId === visit.id)).toMatchObject({ isConfirmed: true, status: 'scheduled' });
   });
 
   it('cancels the appointment from the form, audited as the patient link, and cancels pending reminders', async () => {
