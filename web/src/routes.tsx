@@ -7,6 +7,8 @@ import { FlowBoardPage } from './front-desk/flow-board/flow-board.page.js';
 import { RoomGridPage } from './front-desk/flow-board/room-grid.page.js';
 import { SchedulePage } from './front-desk/scheduling/schedule.page.js';
 import { SlotFinderPage } from './front-desk/scheduling/slot-finder.page.js';
+import { RemindersOutboxPage } from './front-desk/reminders/reminders-outbox.page.js';
+import { InboxPage } from './platform/tasks/inbox.page.js';
 import { AppLayout } from './platform/app-shell.js';
 import { AuditTrailPage } from './platform/audit/audit-trail.page.js';
 import { DisclosuresPage } from './platform/audit/disclosures.page.js';
@@ -61,6 +63,8 @@ export function AppRoutes() {
         <Route path="schedule/find-slot" element={<SlotFinderPage />} />
         <Route path="flow-board" element={<FlowBoardPage />} />
         <Route path="rooms" element={<RoomGridPage />} />
+        <Route path="inbox" element={<InboxPage />} />
+        <Route path="reminders" element={<RemindersOutboxPage />} />
         <Route path="audit" element={<AuditTrailPage />} />
         <Route path="disclosures" element={<DisclosuresPage />} />
         <Route path="disclosures/:patientId" element={<DisclosuresPage />} />

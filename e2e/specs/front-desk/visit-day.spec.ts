@@ -12,8 +12,9 @@ interface OrganizationView { locations: { id: string; timeZone: string; examRoom
 interface StaffEntry { id: string; username: string }
 
 /**
- * The manager sets Dr Patel's week up through the API: a 20-minute follow-up type and an all-day
- * block every day, so the journey finds a slot today whatever the hour it runs at (until 23:40 local).
+ * The manager gives Dr Patel an all-day block of 20-minute "Follow-up visit" slots today (the
+ * clinic's weekday) through the API, so the journey finds a slot today whatever the hour it runs
+ * at (until 23:40 local); the demo clinic's own Mon–Fri templates serve the follow-up booking.
  */
 async function setUpDrPatelsWeek(): Promise<{ locationId: string }> {
   const manager = await staffApi(clinic, 'manager.wilson');
@@ -25,12 +26,12 @@ async function setUpDrPatelsWeek(): Promise<{ locationId: string }> {
     name: 'Follow-up visit', durationMinutes: 20, visitKind: 'FOLLOWUP', color: '#2f9e44',
   });
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  for (let weekday = 0; weekday <= 6; weekday += 1) {
-    await manager.post('/api/schedule-templates', {
-      locationId: location.id, providerId: drPatel.id, weekday, startsAtLocal: '00:00', endsAtLocal: '23:40',
-      slotMinutes: 20, appointmentTypeIds: [type.id], label: 'Follow-ups', effectiveFrom: yesterday,
-    });
-  }
+  const weekdayName = new Intl.DateTimeFormat('en-US', { timeZone: location.timeZone, weekday: 'short' }).format(new Date());
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(weekdayName);
+  await manager.post('/api/schedule-templates', {
+    locationId: location.id, providerId: drPatel.id, weekday, startsAtLocal: '00:00', endsAtLocal: '23:40',
+    slotMinutes: 20, appointmentTypeIds: [type.id], label: 'Follow-ups', effectiveFrom: yesterday,
+  });
   const frontDesk = await staffApi(clinic, 'fd.jones');
   await frontDesk.post('/api/patients', {
     givenName: 'Harriet', familyName: 'Quimby', dateOfBirth: '1975-08-11', sexAtBirth: 'female',
@@ -149,14 +150,22 @@ describe('a visit day: book, check in, room, check out, clean the room', () => {
     await expect.poll(() => roomCard(rooms, 'Exam 3').getAttribute('data-room-state'), { timeout: 5_000 }).toBe('needs-cleaning');
     await snap(rooms, 'visit-09-room-needs-cleaning');
 
-    // When Emily checks Ms Quimby out (no follow-up needed this time)
+    // When Emily checks Ms Quimby out with the follow-up Dr Patel asked for: return in 3 months
     await frontDesk.goto(`/flow-board?date=${date}`);
     await flowRow(frontDesk).getByRole('button', { name: 'Check out' }).click();
-    await frontDesk.getByLabel('Book a follow-up visit').uncheck();
+    await frontDesk.getByLabel('Return in').fill('3');
+    await frontDesk.getByLabel('Unit').selectOption('months');
     await snap(frontDesk, 'visit-10-checkout-dialog');
     await frontDesk.getByRole('button', { name: 'Finish checkout' }).click();
+    const booked = frontDesk.getByRole('dialog').getByRole('status').filter({ hasText: 'Follow-up booked' });
+    await booked.waitFor();
+    const inThreeMonths = new Date();
+    inThreeMonths.setMonth(inThreeMonths.getMonth() + 3);
+    expect(await booked.innerText()).toContain(inThreeMonths.toLocaleDateString('en-US', { month: 'short' }));
+    expect(await booked.innerText()).toContain('Anita Patel');
+    await snap(frontDesk, 'visit-11-follow-up-booked');
+    await frontDesk.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
     await expect.poll(() => statusOf(ma), { timeout: 5_000 }).toBe('Done');
-    await snap(frontDesk, 'visit-11-checked-out');
 
     // Then the room still needs cleaning until Maria marks it cleaned
     expect(await roomCard(rooms, 'Exam 3').getAttribute('data-room-state')).toBe('needs-cleaning');

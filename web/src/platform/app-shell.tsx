@@ -17,11 +17,13 @@ export const navItems: NavItem[] = [
   { label: 'Find a slot', to: '/schedule/find-slot', action: 'appointment.book' },
   { label: 'Flow board', to: '/flow-board', action: 'flow-board.view' },
   { label: 'Exam rooms', to: '/rooms', action: 'flow-board.view' },
+  { label: 'Inbox', to: '/inbox', action: 'task.work' },
   { label: 'Patients', to: '/patients', action: 'patient.search' },
   { label: 'Register patient', to: '/patients/new', action: 'patient.register' },
   { label: 'Audit trail', to: '/audit', action: 'audit.view' },
   { label: 'Disclosures', to: '/disclosures', action: 'disclosure.report' },
   { label: 'Manager alerts', to: '/manager-alerts', action: 'manager-alert.view' },
+  { label: 'Reminders outbox', to: '/reminders', action: 'reminders.view-outbox' },
 ];
 
 function isActive(pathname: string, to: string): boolean {

@@ -4,6 +4,7 @@ import type { CheckInResponse } from '../../../../contracts/front-desk/check-in.
 import { copayMethods } from '../../../../contracts/front-desk/check-in.contract.js';
 import { isApiError } from '../../platform/api.js';
 import { formatDateOfBirth, formatPhone, languageLabels } from '../../platform/format.js';
+import { formatTimeIn } from '../../platform/location.js';
 import { ErrorState, LoadingState } from '../../platform/ui/states.js';
 import { usePatient } from '../patients/patients.queries.js';
 import type { DayAppointment } from '../scheduling/scheduling.queries.js';
@@ -21,7 +22,7 @@ function Field({ label, value }: { label: string; value: string }) {
 }
 
 /** Check-in at the desk: read back the key demographics, confirm the insurance card, take the copay. */
-export function CheckInPanel({ appointment, onDone }: { appointment: DayAppointment; onDone?: (result: CheckInResponse) => void }) {
+export function CheckInPanel({ appointment, timeZone, onDone }: { appointment: DayAppointment; timeZone: string; onDone?: (result: CheckInResponse) => void }) {
   const patient = usePatient(appointment.patientId);
   const checkIn = useCheckIn();
   const [demographicsVerified, setDemographicsVerified] = useState(false);
@@ -36,7 +37,7 @@ export function CheckInPanel({ appointment, onDone }: { appointment: DayAppointm
       <Paper withBorder p="md" radius="md" aria-label="Check-in complete">
         <Stack gap="sm">
           <Alert color="green" variant="light" role="status" title="Checked in">
-            Arrived at {new Date(result.checkIn.arrivedAt).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' })}.
+            Arrived at {formatTimeIn(result.checkIn.arrivedAt, timeZone)}.
             {result.copay ? ` Copay ${formatMoney(result.copay.amountCents)} (${methodLabels[result.copay.method]}), receipt ${result.copay.receiptNumber}.` : ' No copay taken.'}
           </Alert>
           {result.copay ? (

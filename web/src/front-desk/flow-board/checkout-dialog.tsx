@@ -2,14 +2,13 @@ import { Alert, Button, Checkbox, Group, Modal, NativeSelect, NumberInput, Stack
 import { useEffect, useState } from 'react';
 import type { FlowBoardRow } from '../../../../contracts/front-desk/flow.contract.js';
 import { useAppointmentTypes } from '../scheduling/scheduling.queries.js';
-import { useChangeVisitStatus, useCheckout } from './flow-board.queries.js';
+import { useCheckout } from './flow-board.queries.js';
 import { ErrorState } from '../../platform/ui/states.js';
 
 /** Checkout: book the follow-up the provider asked for ("return in 3 months"); the visit is then done. */
 export function CheckoutDialog({ row, locationId, timeZone, onClose }: { row: FlowBoardRow | null; locationId: string; timeZone: string; onClose: () => void }) {
   const types = useAppointmentTypes();
   const checkout = useCheckout(locationId);
-  const finish = useChangeVisitStatus(locationId);
   const [wantsFollowUp, setWantsFollowUp] = useState(true);
   const [count, setCount] = useState<number | string>(3);
   const [unit, setUnit] = useState<'weeks' | 'months'>('months');
@@ -29,18 +28,13 @@ export function CheckoutDialog({ row, locationId, timeZone, onClose }: { row: Fl
     const followUp = wantsFollowUp && typeId && amount > 0
       ? { appointmentTypeId: typeId, ...(unit === 'weeks' ? { inWeeks: amount } : { inMonths: amount }) }
       : undefined;
-    if (!followUp) {
-      // Nothing to book: finishing the visit is the plain checkout → done step.
-      finish.mutate({ appointmentId: row.appointmentId, to: 'done', version: row.version }, { onSuccess: onClose });
-      return;
-    }
     checkout.mutate(
-      { appointmentId: row.appointmentId, version: row.version, followUp },
+      { appointmentId: row.appointmentId, version: row.version, ...(followUp ? { followUp } : {}) },
       {
         onSuccess: (response) => {
           if (response.followUp) {
             const when = new Date(response.followUp.startsAt).toLocaleString('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-            setResult(`Follow-up booked for ${when}. The visit is done.`);
+            setResult(`Follow-up booked for ${when} with ${row.provider.name}. The visit is done.`);
           } else {
             onClose();
           }
@@ -75,10 +69,9 @@ export function CheckoutDialog({ row, locationId, timeZone, onClose }: { row: Fl
             </>
           ) : null}
           {checkout.isError ? <ErrorState error={checkout.error} title="Checkout failed" /> : null}
-          {finish.isError ? <ErrorState error={finish.error} title="Checkout failed" /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button onClick={submit} loading={checkout.isPending || finish.isPending}>Finish checkout</Button>
+            <Button onClick={submit} loading={checkout.isPending}>Finish checkout</Button>
           </Group>
         </Stack>
       )}

@@ -42,8 +42,11 @@ function myTeams(roles: readonly string[]): FlowTeam[] {
   return teams;
 }
 
+/** Statuses with no clock running: not yet here, or the visit is over. */
+const untimedStatuses: readonly VisitStatus[] = ['scheduled', 'done', 'no-show', 'cancelled', 'left-without-being-seen', 'entered-in-error'];
+
 function urgencyOf(minutes: number, thresholds: FlowBoard['thresholds'], status: VisitStatus): 'normal' | 'amber' | 'red' {
-  if (['scheduled', 'done', 'no-show', 'cancelled', 'left-without-being-seen', 'entered-in-error'].includes(status)) return 'normal';
+  if (untimedStatuses.includes(status)) return 'normal';
   if (minutes >= thresholds.redMinutes) return 'red';
   if (minutes >= thresholds.amberMinutes) return 'amber';
   return 'normal';
@@ -103,7 +106,7 @@ export function FlowBoardPage() {
         ) : active.length === 0 ? (
           <EmptyState title="No patients today">Booked visits and walk-ins appear here as the day goes on.</EmptyState>
         ) : (
-          <Table.ScrollContainer minWidth={1180}>
+          <Table.ScrollContainer minWidth={1040}>
             <Table verticalSpacing={isLarge ? 'md' : 'xs'} fz={isLarge ? 'xl' : 'sm'} aria-label="Patients today" highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
@@ -195,7 +198,7 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
           style={{ borderRadius: 4, display: 'inline-block' }}
           aria-label={`${minutes} minutes in ${statusLabels[row.status].toLowerCase()}${urgency === 'normal' ? '' : `, ${urgency}`}`}
         >
-          {row.status === 'scheduled' ? '—' : `${minutes} min`}
+          {untimedStatuses.includes(row.status) ? '—' : `${minutes} min`}
         </Text>
       </Table.Td>
       <Table.Td>{row.room?.name ?? '—'}</Table.Td>

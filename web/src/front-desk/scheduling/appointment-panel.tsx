@@ -58,7 +58,7 @@ function PanelBody({ appointment, timeZone, onClose }: { appointment: DayAppoint
         {appointment.telehealthJoinUrl ? <Text size="sm">Join link: {appointment.telehealthJoinUrl}</Text> : null}
       </Stack>
 
-      {(isScheduled || hasCheckedIn) && can('appointment.check-in') ? <CheckInPanel appointment={appointment} onDone={() => setHasCheckedIn(true)} /> : null}
+      {(isScheduled || hasCheckedIn) && can('appointment.check-in') ? <CheckInPanel appointment={appointment} timeZone={timeZone} onDone={() => setHasCheckedIn(true)} /> : null}
 
       {isScheduled && !hasCheckedIn ? (
         <>
