@@ -149,6 +149,12 @@ describe('changing a booking', () => {
     expect(appointment).toMatchObject({ rescheduledFromId: original.id, status: 'scheduled', startsAt: new Date(at(7, '09:20')).toISOString() });
     const stale = await frontDesk.request({ method: 'POST', url: `/api/appointments/${original.id}/reschedule`, payload: { startsAt: at(7, '10:00'), version: original.version } });
     expect(stale.statusCode).toBe(409);
+    const holder = (await book(frontDesk, { patientId: await newPatient(), providerId, locationId, appointmentTypeId: followUpId, startsAt: at(7, '10:00') })).json();
+    const onto = await frontDesk.request({ method: 'POST', url: `/api/appointments/${appointment.id}/reschedule`, payload: { startsAt: at(7, '10:00'), version: appointment.version } });
+    expect(onto.statusCode).toBe(409);
+    expect(onto.json().error).toMatchObject({ code: 'SLOT_TAKEN', slot: { appointmentId: holder.id } });
+    const unchanged = await frontDesk.request({ method: 'GET', url: `/api/appointments/${appointment.id}` });
+    expect(unchanged.json()).toMatchObject({ status: 'scheduled', version: appointment.version });
   });
 
   it('offers a cancelled slot to the first matching waitlist entry and puts a task in the front-desk pool', async () => {

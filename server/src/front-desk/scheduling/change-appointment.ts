@@ -92,8 +92,8 @@ export async function rescheduleAppointment(
     const durationMs = new Date(current.endsAt).getTime() - new Date(current.startsAt).getTime();
     const startsAt = new Date(input.startsAt);
     const endsAt = new Date(startsAt.getTime() + durationMs);
-    probe = { providerId: input.providerId ?? current.providerId, patientId: current.patientId, roomId: current.roomId, startsAt, endsAt, isOverbook: current.isOverbook };
-    const previous = await release(trx, context, current, { status: 'cancelled', reason: 'pat', note: 'Rescheduled' });
+    probe = { providerId: input.providerId ?? current.providerId, patientId: current.patientId, roomId: current.roomId, startsAt, endsAt, isOverbook: current.isOverbook, excludeId: current.id };
+    const previous = await release(trx, context, current, { status: 'cancelled', reason: null, note: 'Rescheduled' });
     const appointment = await bookAppointment(trx, context, {
       patientId: current.patientId, providerId: input.providerId ?? current.providerId, locationId: current.locationId,
       appointmentTypeId: current.appointmentTypeId, startsAt, endsAt, reasonForVisit: current.reasonForVisit,
