@@ -191,6 +191,15 @@ describe('changing a booking', () => {
     expect(starts).toEqual(['11:20', '11:20', '11:20', '11:20']);
   });
 
+  it('keeps a weekly series at the same local time across the March 2027 change', async () => {
+    const response = await frontDesk.request({ method: 'POST', url: '/api/appointment-series', payload: { patientId: await newPatient(), providerId: otherProviderId, locationId, appointmentTypeId: followUpId, startsAt: '2027-03-01T09:00:00-06:00', occurrences: 4 } });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().appointments.map((a: { startsAt: string }) => a.startsAt)).toEqual([
+      '2027-03-01T15:00:00.000Z', '2027-03-08T15:00:00.000Z', '2027-03-15T14:00:00.000Z', '2027-03-22T14:00:00.000Z',
+    ]);
+    expect(new Set(response.json().appointments.map((a: { seriesId: string }) => a.seriesId)).size).toBe(1);
+  });
+
   it('suggests a no-show once the grace period has passed, and marks it', async () => {
     const patientId = await newPatient();
     const startsAt = DateTime.now().minus({ minutes: 30 }).toJSDate();
