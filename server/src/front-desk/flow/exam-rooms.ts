@@ -5,8 +5,9 @@ import { minutesBetween } from './flow-timing.js';
 import { lockRoom, setRoomState } from './flow.repository.js';
 import type { FlowContext } from './move-visit.js';
 
-/** The exam-room grid of one location: each room's state, since when, and who is in it (initials and MRN only). */
-export async function readRoomGrid(db: Kysely<Database>, organizationId: string, locationId: string, now = new Date()) {
+/** The exam-room grid of one location: each room's state, since when, and who is in it (initials and MRN only; an audited read). */
+export async function readRoomGrid(db: Kysely<Database>, context: FlowContext, locationId: string, now = new Date()) {
+  const { organizationId } = context;
   const location = await db.selectFrom('locations').select('id').where('id', '=', locationId).where('organizationId', '=', organizationId).executeTakeFirst();
   if (!location) throw new AppError('LOCATION_NOT_FOUND', { field: 'locationId' });
   const rows = await db
@@ -20,6 +21,8 @@ export async function readRoomGrid(db: Kysely<Database>, organizationId: string,
     .orderBy('r.displayOrder')
     .orderBy('r.name')
     .execute();
+  const occupantIds = rows.flatMap((row) => (row.appointmentId ? [row.appointmentId] : []));
+  if (occupantIds.length > 0) await recordAudit(db, context, { action: 'read', recordType: 'RoomGrid', recordId: locationId, details: { appointmentIds: occupantIds } });
   return {
     locationId,
     rooms: rows.map((row) => ({

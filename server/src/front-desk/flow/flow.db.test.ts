@@ -151,13 +151,35 @@ describe('a visit from check-in to a clean room', () => {
     await ma.request({ method: 'POST', url: `/api/exam-rooms/${roomIds[1]}/cleaned`, payload: {} });
   });
 
+  it('lets exactly one of two MAs rooming different patients into the same room at once succeed', async () => {
+    const first = await todaysVisit();
+    const second = await todaysVisit();
+    const a = (await checkIn(first.id, { version: first.version })).json().visit.version;
+    const b = (await checkIn(second.id, { version: second.version })).json().visit.version;
+    const results = await Promise.all([room(ma, first.id, roomIds[1]!, a), room(provider, second.id, roomIds[1]!, b)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const winner = results.find((r) => r.statusCode === 200)!.json().id;
+    expect(await roomState(roomIds[1]!)).toEqual({ state: 'occupied', currentAppointmentId: winner });
+    const roomed = await t.db.selectFrom('appointments').select('id').where('currentRoomId', '=', roomIds[1]!).execute();
+    expect(roomed.map((row) => row.id)).toEqual([winner]);
+  });
+
+  it('gives concurrent copays distinct receipt numbers', async () => {
+    const visits = await Promise.all([todaysVisit(), todaysVisit(), todaysVisit(), todaysVisit()]);
+    const responses = await Promise.all(visits.map((visit) => checkIn(visit.id, { version: visit.version, copay: { amountCents: 500, method: 'cash' } })));
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    const numbers = new Set(responses.map((r) => r.json().copay.receiptNumber));
+    expect(numbers.size).toBe(4);
+  });
+
   it('checks in a walk-in the same way and numbers receipts in sequence', async () => {
     const patient = await makePatientRow(t.db, organizationId);
     const walkIn = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id, providerId, startsAt: new Date(Date.now() + 3_600_000), isWalkIn: true, minutes: 1 });
+    const before = await t.db.selectFrom('copayPayments').select((eb) => eb.fn.countAll().as('n')).where('organizationId', '=', organizationId).executeTakeFirstOrThrow();
     const response = await checkIn(walkIn.id, { version: walkIn.version, copay: { amountCents: 1000, method: 'cash' } });
     expect(response.statusCode).toBe(200);
     expect(response.json().visit.status).toBe('arrived');
-    expect(response.json().copay.receiptNumber).toMatch(/-0002$/);
+    expect(response.json().copay.receiptNumber).toMatch(new RegExp(`-${String(Number(before.n) + 1).padStart(4, '0')}$`));
   });
 });
 

@@ -34,7 +34,7 @@ export async function flowRoutes(appInstance: FastifyInstance): Promise<void> {
   app.get('/api/exam-rooms', {
     config: { policy: 'flow-board.view' },
     schema: { querystring: roomGridQuerySchema, response: { 200: roomGridSchema } },
-  }, async (request) => readRoomGrid(app.db, request.actor!.organizationId, request.query.locationId));
+  }, async (request) => readRoomGrid(app.db, flowContext(request), request.query.locationId));
 
   app.post('/api/exam-rooms/:roomId/cleaned', {
     config: { policy: 'room.mark-cleaned' },
