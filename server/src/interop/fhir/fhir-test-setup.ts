@@ -12,6 +12,8 @@ export interface FhirTestSetup {
   locationId: string;
   /** A system client with a token for these scopes (default: everything). */
   client(scopes?: string): Promise<Caller>;
+  /** A bearer token of a new system client, for clients that speak HTTP themselves. */
+  token(scopes?: string): Promise<string>;
   /** A signed-in staff member of this role (session cookie and CSRF token sent). */
   staff(role: StaffRole): Promise<Caller & { staffMemberId: string }>;
 }
@@ -24,19 +26,23 @@ export async function setUpFhir(): Promise<FhirTestSetup> {
   const { organizationId, locationId } = await makeOrganization(t.db, 'Riverside Family Clinic');
   const secret = 'fhir-test-secret';
   const secretHash = await hashPassword(secret);
+  const token = async (scopes = 'system/*.cruds') => {
+    const clientId = `fhir-test-client-${clientCounter++}`;
+    await t.db.insertInto('oauthClients').values({ organizationId, clientId, secretHash, name: 'FHIR test client', roles: ['integration'], allowedScopes: ['system/*.cruds'] }).execute();
+    const response = await t.app.inject({
+      method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: scopes }).toString(),
+    });
+    if (response.statusCode !== 200) throw new Error(`token: ${response.statusCode} ${response.body}`);
+    return (response.json() as { access_token: string }).access_token;
+  };
   return {
     t,
     organizationId,
     locationId,
+    token,
     async client(scopes = 'system/*.cruds') {
-      const clientId = `fhir-test-client-${clientCounter++}`;
-      await t.db.insertInto('oauthClients').values({ organizationId, clientId, secretHash, name: 'FHIR test client', roles: ['integration'], allowedScopes: ['system/*.cruds'] }).execute();
-      const token = await t.app.inject({
-        method: 'POST', url: '/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: scopes }).toString(),
-      });
-      if (token.statusCode !== 200) throw new Error(`token: ${token.statusCode} ${token.body}`);
-      const bearer = `Bearer ${(token.json() as { access_token: string }).access_token}`;
+      const bearer = `Bearer ${await token(scopes)}`;
       return (options) => t.app.inject({ ...options, headers: { ...(options.headers ?? {}), authorization: bearer } }) as Promise<LightMyRequestResponse>;
     },
     async staff(role) {

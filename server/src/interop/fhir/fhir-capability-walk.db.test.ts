@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import { setUpFhir, type Caller, type FhirTestSetup } from './fhir-test-setup.js';
+
+let setup: FhirTestSetup;
+let client: Caller;
+let statement: CapabilityStatement;
+const json = { 'content-type': 'application/fhir+json' };
+const today = new Date().toISOString().slice(0, 10);
+
+/** A resource of each writable type the walk creates; its values feed the search parameters. */
+const samples: Record<string, Resource> = {
+  Patient: { resourceType: 'Patient', identifier: [{ system: 'urn:example:walk', value: 'walk-1' }], name: [{ family: 'Walker', given: ['Wanda'] }], gender: 'female', birthDate: '1961-01-01' },
+  Practitioner: { resourceType: 'Practitioner', identifier: [{ system: 'urn:example:walk', value: 'walk-2' }], name: [{ family: 'Strider', given: ['Will'] }] },
+  Organization: { resourceType: 'Organization', identifier: [{ system: 'urn:example:walk', value: 'walk-3' }], name: 'Walkabout Clinic' },
+  Location: { resourceType: 'Location', identifier: [{ system: 'urn:example:walk', value: 'walk-4' }], name: 'Walkway Annex' },
+};
+
+/** The value each listed search parameter is exercised with, so that `subject` matches it. Unknown parameters fail the walk. */
+function valueFor(type: string, parameter: string, subject: Resource & Record<string, unknown>, patientId: string): string {
+  const identifier = (subject.identifier as Array<{ system: string; value: string }> | undefined)?.[0];
+  const name = (subject.name as Array<{ family: string; given: string[] }> | string | undefined);
+  switch (parameter) {
+    case '_id': return subject.id!;
+    case 'identifier': return `${identifier!.system}|${identifier!.value}`;
+    case 'name': return typeof name === 'string' ? name.slice(0, 5) : name![0]!.family.slice(0, 4);
+    case 'family': return (name as Array<{ family: string }>)[0]!.family;
+    case 'given': return (name as Array<{ given: string[] }>)[0]!.given[0]!;
+    case 'birthdate': return `ge${String(subject.birthDate).slice(0, 4)}`;
+    case 'gender': return String(subject.gender);
+    case 'patient': return `Patient/${patientId}`;
+    case 'date': return `ge${today}`;
+    default: throw new Error(`The CapabilityStatement lists ${type}?${parameter}, which this walk does not know how to exercise.`);
+  }
+}
+
+beforeAll(async () => {
+  setup = await setUpFhir();
+  client = await setup.client();
+  statement = (await setup.t.app.inject({ method: 'GET', url: '/fhir/R4/metadata' })).json() as CapabilityStatement;
+});
+afterAll(() => setup.t.close());
+
+describe('CapabilityStatement walk', () => {
+  it('exercises every interaction and search parameter it lists', async () => {
+    const resources = statement.rest![0]!.resource!;
+    expect(resources.length).toBeGreaterThan(0);
+    let patientId = '';
+    let exercised = 0;
+    for (const resource of resources) {
+      const type = resource.type;
+      const interactions = resource.interaction!.map((interaction) => interaction.code);
+      let subject: Resource & Record<string, unknown>;
+      if (interactions.includes('create')) {
+        const created = await client({ method: 'POST', url: `/fhir/R4/${type}`, headers: json, payload: samples[type] });
+        expect(created.statusCode, `${type} create`).toBe(201);
+        subject = created.json() as Resource & Record<string, unknown>;
+        if (type === 'Patient') patientId = subject.id!;
+        exercised++;
+      } else {
+        const any = await client({ method: 'GET', url: `/fhir/R4/${type}?_count=1` });
+        subject = ((any.json() as Bundle).entry![0]!.resource) as Resource & Record<string, unknown>;
+      }
+      if (interactions.includes('search-type')) {
+        expect((await client({ method: 'GET', url: `/fhir/R4/${type}?_count=1` })).statusCode, `${type} search`).toBe(200);
+        exercised++;
+      }
+      if (interactions.includes('read')) {
+        expect((await client({ method: 'GET', url: `/fhir/R4/${type}/${subject.id}` })).statusCode, `${type} read`).toBe(200);
+        exercised++;
+      }
+      if (interactions.includes('update')) {
+        const updated = await client({ method: 'PUT', url: `/fhir/R4/${type}/${subject.id}`, headers: { ...json, 'if-match': `W/"${subject.meta!.versionId}"` }, payload: subject });
+        expect(updated.statusCode, `${type} update`).toBe(200);
+        exercised++;
+      }
+      if (interactions.includes('vread')) {
+        expect((await client({ method: 'GET', url: `/fhir/R4/${type}/${subject.id}/_history/1` })).statusCode, `${type} vread`).toBe(200);
+        exercised++;
+      }
+      if (interactions.includes('history-instance')) {
+        const history = await client({ method: 'GET', url: `/fhir/R4/${type}/${subject.id}/_history` });
+        expect(history.statusCode, `${type} history`).toBe(200);
+        exercised++;
+      }
+      for (const parameter of resource.searchParam ?? []) {
+        const value = valueFor(type, parameter.name!, subject, patientId);
+        const found = await client({ method: 'GET', url: `/fhir/R4/${type}?${new URLSearchParams({ [parameter.name!]: value, _count: '1000' }).toString()}` });
+        expect(found.statusCode, `${type}?${parameter.name}`).toBe(200);
+        const ids = ((found.json() as Bundle).entry ?? []).map((entry) => entry.resource!.id);
+        if (type === 'AuditEvent') expect(ids.length, `${type}?${parameter.name}`).toBeGreaterThan(0);
+        else expect(ids, `${type}?${parameter.name}=${value}`).toContain(subject.id);
+        exercised++;
+      }
+      const sortKeys = resource.extension?.find((extension) => extension.url.endsWith('/sort-keys'))?.valueString?.split(',') ?? [];
+      for (const key of sortKeys) {
+        expect((await client({ method: 'GET', url: `/fhir/R4/${type}?_sort=-${key}&_count=2` })).statusCode, `${type}?_sort=${key}`).toBe(200);
+      }
+    }
+    for (const interaction of statement.rest![0]!.interaction!) {
+      const response = await client({ method: 'POST', url: '/fhir/R4', headers: json, payload: { resourceType: 'Bundle', type: interaction.code, entry: [] } });
+      expect(response.statusCode, interaction.code).toBe(200);
+      exercised++;
+    }
+    expect(exercised).toBeGreaterThan(30);
+  });
+});
