@@ -29,6 +29,13 @@ export const updateSettingsSchema = z.strictObject({
   lockoutThreshold: z.number().int().min(1).max(100),
   lockoutMinutes: z.number().int().min(1).max(1440),
   secondFactorRequiredRoles: z.array(roleSchema),
+  /** Flow board: minutes in one status before amber and red, and minutes past the start before a no-show is suggested. */
+  flowAmberMinutes: z.number().int().min(1).max(240).optional(),
+  flowRedMinutes: z.number().int().min(1).max(480).optional(),
+  noShowAfterMinutes: z.number().int().min(1).max(240).optional(),
+  /** Reminders: minutes before the start at which each goes out (e.g. [2880, 120] = 48 h and 2 h). */
+  reminderOffsetsMinutes: z.array(z.number().int().min(15, 'At least 15 minutes before.').max(20_160, 'At most 14 days before.')).max(5, 'At most five reminders.').optional(),
+  confirmationLinkValidHours: z.number().int().min(1).max(720).optional(),
   version: z.number().int().positive(),
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../../test/build-test-app.js';
-import { makeOrganization } from '../../../test/factories.js';
+import { buildTestApp, signInAs, type TestApp } from '../../../test/build-test-app.js';
+import { makeOrganization, makeStaffMember, TEST_PASSWORD } from '../../../test/factories.js';
 import { makeAppointment, makePatientRow } from '../../../test/appointment-factories.js';
 import { cancelAppointmentReminders, ensureDefaultMessageTemplates, scheduleAppointmentReminders } from './index.js';
 
@@ -89,5 +89,24 @@ describe('scheduling appointment reminders', () => {
   it('seeds the four default templates once per organization', async () => {
     const templates = await t.db.selectFrom('messageTemplates').select(['channel', 'language']).where('organizationId', '=', organizationId).execute();
     expect(templates).toHaveLength(4);
+  });
+});
+
+describe('reminder settings', () => {
+  it('lets an administrator change the reminder offsets through the clinic settings, and new bookings use them', async () => {
+    const admin = await signInAs(t.app, (await makeStaffMember(t.db, organizationId, ['admin'])).username, TEST_PASSWORD);
+    const current = await t.db.selectFrom('organizationSettings').selectAll().where('organizationId', '=', organizationId).executeTakeFirstOrThrow();
+    const response = await admin.request({
+      method: 'PUT', url: '/api/organization/settings',
+      payload: {
+        inactivityTimeoutMinutes: current.inactivityTimeoutMinutes, lockoutThreshold: current.lockoutThreshold, lockoutMinutes: current.lockoutMinutes,
+        secondFactorRequiredRoles: current.secondFactorRequiredRoles, reminderOffsetsMinutes: [1440], version: current.version,
+      },
+    });
+    expect(response.statusCode).toBe(200);
+    const patient = await makePatientRow(t.db, organizationId);
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: patient.id });
+    const result = await t.db.transaction().execute((trx) => scheduleAppointmentReminders(trx, appointment.id));
+    expect(result.scheduled).toBe(1);
   });
 });
