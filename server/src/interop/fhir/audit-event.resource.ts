@@ -18,7 +18,7 @@ export const auditEventDefinition: ResourceDefinition = {
   ],
   sorts: { _id: sql<string>`lpad(r.id, 20, '0')`, date: lastUpdatedKey, _lastUpdated: lastUpdatedKey },
   policy: { read: 'audit-event.read', search: 'audit-event.read' },
-  source(organizationId) {
+  source(organizationId, _actor, id) {
     // The id's text order follows its number only when padded, so ids are compared as text by the pager and
     // sorted numerically through the sort key.
     return sql`(
@@ -29,7 +29,7 @@ export const auditEventDefinition: ResourceDefinition = {
         a.patient_id, false as deleted, coalesce(p.id, a.patient_id::text) as patient_ref
       from audit_events as a
       left join fhir_resources as p on p.organization_id = a.organization_id and p.resource_type = 'Patient' and p.patient_id = a.patient_id
-      where a.organization_id = ${organizationId}
+      where a.organization_id = ${organizationId}${id === undefined ? sql`` : sql` and a.id = ${/^\d{1,18}$/.test(id) ? id : null}::bigint`}
     )`;
   },
   toResource(candidate) {

@@ -1,17 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Location, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
-import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom } from './fhir-values.js';
+import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from './fhir-values.js';
 import type { ResourceDefinition, SearchParameterDefinition } from './resource-definition.js';
 import { humanNameParts, identifiersOf, lastUpdatedKey, nameAndAliases } from './search-columns.js';
 
 export const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 
 /** Imported resources of a type: stored as sent, never mapped onto Medassist rows. */
-function storedOnly(type: string, organizationId: string, names: (resource: RawBuilder<unknown>) => RawBuilder<string[]>): RawBuilder<unknown> {
+function storedOnly(type: string, organizationId: string, names: (resource: RawBuilder<unknown>) => RawBuilder<string[]>, id: string | undefined): RawBuilder<unknown> {
   return sql`
     select f.id, f.version_id, f.last_updated, f.resource::text as resource_text, true as is_fresh, null::text as row_text,
       null::uuid as patient_id, f.deleted, ${names(sql`f.resource`)} as names, ${identifiersOf(sql`f.resource`)} as identifiers
-    from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = ${type}`;
+    from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = ${type}${id === undefined ? sql`` : sql` and f.id = ${id}`}`;
 }
 
 const directoryParameters: SearchParameterDefinition[] = [
@@ -22,6 +22,9 @@ const directoryParameters: SearchParameterDefinition[] = [
 const directorySorts = { _id: sql<string>`r.id`, name: sql<string>`lower(r.names[1])`, _lastUpdated: lastUpdatedKey };
 const directoryInteractions = ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'] as const;
 const directoryPolicy = { read: 'directory.read', search: 'directory.read', write: 'directory.import-outside-party' } as const;
+
+/** With an id: only the Medassist row with that uuid (ids that are not uuids name imported resources only). */
+const rowWithId = (column: string, id: string | undefined) => (id === undefined ? sql`` : sql` and ${sql.ref(column)} = ${isUuid(id) ? id : null}::uuid`);
 
 /** Our own records are served as generated resources; imported ones as sent. */
 const fromRow = <T extends Resource>(candidate: { stored: Resource | null; isFresh: boolean; row: Record<string, unknown> | null }, build: (row: Record<string, unknown>) => T): Resource =>
@@ -37,14 +40,14 @@ export const practitionerDefinition: ResourceDefinition = {
   searchParameters: directoryParameters,
   sorts: directorySorts,
   policy: directoryPolicy,
-  source(organizationId) {
+  source(organizationId, _actor, id) {
     return sql`(
       select s.id::text as id, s.version as version_id, s.created_at as last_updated, null::text as resource_text, false as is_fresh,
         jsonb_build_object('id', s.id, 'display_name', s.display_name, 'credentials', s.credentials, 'npi', s.npi, 'is_active', s.is_active)::text as row_text,
         null::uuid as patient_id, false as deleted, array[s.display_name] || regexp_split_to_array(s.display_name, '[[:space:]]+') as names,
         case when s.npi is null then '[]'::jsonb else jsonb_build_array(jsonb_build_object('system', ${NPI_SYSTEM}::text, 'value', s.npi)) end as identifiers
-      from staff_members as s where s.organization_id = ${organizationId}
-      union all ${storedOnly('Practitioner', organizationId, (resource) => humanNameParts(resource, 'all'))}
+      from staff_members as s where s.organization_id = ${organizationId}${rowWithId('s.id', id)}
+      union all ${storedOnly('Practitioner', organizationId, (resource) => humanNameParts(resource, 'all'), id)}
     )`;
   },
   toResource: (candidate) =>
@@ -74,13 +77,13 @@ export const organizationDefinition: ResourceDefinition = {
   searchParameters: directoryParameters,
   sorts: directorySorts,
   policy: directoryPolicy,
-  source(organizationId) {
+  source(organizationId, _actor, id) {
     return sql`(
       select o.id::text as id, 1 as version_id, o.created_at as last_updated, null::text as resource_text, false as is_fresh,
         jsonb_build_object('id', o.id, 'name', o.name)::text as row_text, null::uuid as patient_id, false as deleted,
         array[o.name] as names, '[]'::jsonb as identifiers
-      from organizations as o where o.id = ${organizationId}
-      union all ${storedOnly('Organization', organizationId, nameAndAliases)}
+      from organizations as o where o.id = ${organizationId}${rowWithId('o.id', id)}
+      union all ${storedOnly('Organization', organizationId, nameAndAliases, id)}
     )`;
   },
   toResource: (candidate) => fromRow<Organization>(candidate, (row) => ({ resourceType: 'Organization', active: true, name: String(row.name) })),
@@ -100,14 +103,14 @@ export const locationDefinition: ResourceDefinition = {
   searchParameters: directoryParameters,
   sorts: directorySorts,
   policy: directoryPolicy,
-  source(organizationId) {
+  source(organizationId, _actor, id) {
     return sql`(
       select l.id::text as id, l.version as version_id, l.created_at as last_updated, null::text as resource_text, false as is_fresh,
         jsonb_build_object('id', l.id, 'organization_id', l.organization_id, 'name', l.name, 'address_line1', l.address_line1, 'address_line2', l.address_line2,
           'city', l.city, 'state', l.state, 'postal_code', l.postal_code, 'phone', l.phone, 'is_active', l.is_active)::text as row_text,
         null::uuid as patient_id, false as deleted, array[l.name] as names, '[]'::jsonb as identifiers
-      from locations as l where l.organization_id = ${organizationId}
-      union all ${storedOnly('Location', organizationId, nameAndAliases)}
+      from locations as l where l.organization_id = ${organizationId}${rowWithId('l.id', id)}
+      union all ${storedOnly('Location', organizationId, nameAndAliases, id)}
     )`;
   },
   toResource: (candidate) =>

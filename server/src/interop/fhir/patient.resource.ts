@@ -51,8 +51,13 @@ export const patientDefinition: ResourceDefinition = {
     _lastUpdated: lastUpdatedKey,
   },
   policy: { read: 'patient.read', search: 'patient.search', write: 'patient.register' },
-  source(organizationId, actor) {
+  source(organizationId, actor, id) {
     const servesRestricted = actor.kind === 'client';
+    const asUuid = id !== undefined && isUuid(id) ? id : null;
+    const patientsWithId = id === undefined ? sql`true` : sql`id in (
+      select ${asUuid}::uuid where ${asUuid}::uuid is not null
+      union all select patient_id from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and id = ${id} and patient_id is not null)`;
+    const storedWithId = id === undefined ? sql`true` : sql`(id = ${id} or patient_id = ${asUuid}::uuid)`;
     const fresh = sql.ref('q.is_fresh');
     const stored = sql.ref('q.stored');
     return sql`(
@@ -77,8 +82,8 @@ export const patientDefinition: ResourceDefinition = {
           coalesce(f.deleted, false) as deleted,
           p.mrn, p.family_name, p.given_name, p.middle_name, p.preferred_name, p.name_suffix, p.date_of_birth, p.sex_at_birth,
           f.patient_id as stored_patient_id
-        from (select * from patients where organization_id = ${organizationId} and status <> 'merged' and (${servesRestricted} or not is_restricted)) as p
-        full join (select * from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient') as f on f.patient_id = p.id
+        from (select * from patients where organization_id = ${organizationId} and status <> 'merged' and (${servesRestricted} or not is_restricted) and ${patientsWithId}) as p
+        full join (select * from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and ${storedWithId}) as f on f.patient_id = p.id
       ) as q
       where not (q.patient_id is null and q.stored_patient_id is not null)
     )`;

@@ -69,9 +69,10 @@ export interface ResourceDefinition {
   /**
    * Every resource of the type the organization holds, as a SQL relation with columns id,
    * version_id, last_updated, resource_text, is_fresh, row_text, patient_id, deleted, and the
-   * search columns the parameters name.
+   * search columns the parameters name. With `id`, only the rows that can carry that id (so a read
+   * by id uses the primary keys instead of scanning the organization's rows).
    */
-  source(organizationId: string, actor: Actor): RawBuilder<unknown>;
+  source(organizationId: string, actor: Actor, id?: string): RawBuilder<unknown>;
   /** The resource as read: the stored JSON when fresh, otherwise generated from the row (over the stored JSON). */
   toResource(candidate: Candidate, baseUrl: string): Resource;
   /** Content checks beyond the generic ones; throws FhirError(422) naming the element. */

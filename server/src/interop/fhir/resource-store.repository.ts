@@ -36,7 +36,7 @@ function toCandidate(row: SourceRow): Candidate & { sortKey?: string } {
 
 /** One resource of the type by id (deleted ones included, so callers can tell gone from never-was). */
 export async function findCandidate(db: Db, definition: ResourceDefinition, context: FhirContext, id: string): Promise<Candidate | null> {
-  const result = await sql<SourceRow>`select r.* from ${definition.source(context.organizationId, context.actor)} as r where r.id = ${id}`.execute(db);
+  const result = await sql<SourceRow>`select r.* from ${definition.source(context.organizationId, context.actor, id)} as r where r.id = ${id}`.execute(db);
   return result.rows[0] ? toCandidate(result.rows[0]) : null;
 }
 
