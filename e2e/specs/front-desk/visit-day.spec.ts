@@ -173,5 +173,39 @@ describe('a visit day: book, check in, room, check out, clean the room', () => {
     await expect.poll(() => roomCard(rooms, 'Exam 3').getAttribute('data-room-state'), { timeout: 5_000 }).toBe('ready');
     await snap(rooms, 'visit-12-room-ready');
     await snap(ma, 'visit-13-ma-flow-board-done');
+
+    // And the board reads from across the room in large type
+    await ma.getByRole('switch', { name: 'Large type' }).click();
+    await ma.waitForURL(/large=1/);
+    await snap(ma, 'visit-14-flow-board-large-type');
+  });
+
+  it('lets the front desk claim and complete a pool task, and read the reminders outbox', async () => {
+    const manager = await staffApi(clinic, 'manager.wilson');
+    await manager.post('/api/tasks', { title: 'Call back about a billing question', kind: 'call-back', ownerPool: 'front-desk', priority: 'urgent', dueAt: new Date(Date.now() + 30 * 60_000).toISOString() });
+    await manager.post('/api/tasks', { title: 'Scan the new insurance card', ownerPool: 'front-desk' });
+    const page = await (await newStaffContext(clinic)).newPage();
+    await signIn(page, 'fd.rivera');
+    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('tab', { name: /Front-desk pool/ }).click();
+    const tasks = page.getByRole('table', { name: 'Tasks' });
+    await expect.poll(async () => (await tasks.isVisible()) && (await tasks.innerText()).includes('Call back about a billing question'), { timeout: 30_000 }).toBe(true);
+    await snap(page, 'visit-15-inbox-pool');
+    const row = tasks.getByRole('row').filter({ hasText: 'Call back about a billing question' });
+    await row.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(async () => /claimed/i.test(await row.innerText()) && (await row.innerText()).includes('Carlos Rivera'), { timeout: 5_000 }).toBe(true);
+    await snap(page, 'visit-16-inbox-claimed');
+    // and then takes the rest of the pool and completes everything at once
+    await page.getByRole('checkbox', { name: 'Select all tasks' }).check();
+    await page.getByRole('button', { name: 'Claim selected' }).click();
+    await expect.poll(async () => (await tasks.getByRole('button', { name: 'Claim', exact: true }).count()) === 0 && (await page.getByText('0 selected').isVisible()), { timeout: 5_000 }).toBe(true);
+    await page.getByRole('checkbox', { name: 'Select all tasks' }).check();
+    await page.getByRole('button', { name: 'Complete selected' }).click();
+    await page.getByText('Nothing waiting').waitFor({ timeout: 5_000 });
+    await snap(page, 'visit-17-inbox-done');
+    await page.getByRole('link', { name: 'Reminders outbox' }).click();
+    await page.getByRole('heading', { name: 'Reminders outbox' }).waitFor();
+    await page.getByRole('table', { name: 'Patient messages' }).or(page.getByText('No messages')).first().waitFor({ timeout: 30_000 });
+    await snap(page, 'visit-18-reminders-outbox');
   });
 });

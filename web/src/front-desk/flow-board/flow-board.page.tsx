@@ -19,7 +19,13 @@ const flagLabels: Record<FlowBoardRow['flags'][number], { label: string; color: 
   'abnormal-vitals': { label: 'Abnormal vitals', color: 'orange' },
 };
 
-/** The forward step each status offers as its main button; other allowed moves go under "More". */
+/** The one forward step each status offers as its main button; other allowed moves go under "More". */
+const forwardStep: Partial<Record<VisitStatus, VisitStatus>> = {
+  roomed: 'ready-for-provider',
+  'ready-for-provider': 'with-provider',
+  'with-provider': 'checkout',
+};
+
 const mainStepLabels: Partial<Record<VisitStatus, string>> = {
   'ready-for-provider': 'Ready for provider',
   'with-provider': 'With provider',
@@ -173,7 +179,8 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
     );
   };
 
-  const mainSteps = allowedNext.filter((status) => mainStepLabels[status] !== undefined && !(status === 'ready-for-provider' && row.status === 'with-provider'));
+  const forward = forwardStep[row.status];
+  const mainSteps = forward && allowedNext.includes(forward) ? [forward] : [];
   const otherSteps = allowedNext.filter((status) => status !== 'roomed' && status !== 'done' && status !== 'arrived' && !mainSteps.includes(status));
   const canRoom = allowedNext.includes('roomed') && row.status === 'arrived';
   const canCheckIn = row.status === 'scheduled' && session.allowedActions.includes('appointment.check-in');
@@ -208,11 +215,11 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
         <Group gap={4}>
           {row.isWalkIn ? <Badge size="sm" variant="outline" color="grape">Walk-in</Badge> : null}
           {row.flags.map((flag) => (
-            <Badge key={flag} size="sm" color={flagLabels[flag].color} variant="light">
+            <Badge key={flag} size="sm" color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
               {flag === 'interpreter-needed' && row.interpreterLanguage ? `Interpreter (${row.interpreterLanguage})` : flagLabels[flag].label}
             </Badge>
           ))}
-          {row.isSuggestedNoShow ? <Badge size="sm" color="red" variant="outline">Not arrived</Badge> : null}
+          {row.isSuggestedNoShow ? <Badge size="sm" color="red" variant="outline" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Not arrived</Badge> : null}
         </Group>
       </Table.Td>
       <Table.Td className="no-print">

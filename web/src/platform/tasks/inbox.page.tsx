@@ -130,7 +130,7 @@ function TaskList({ view }: { view: InboxView }) {
             </Table.Thead>
             <Table.Tbody>
               {rows.map((task) => {
-                const isMine = task.claimedBy?.id === session.staffMember.id || (task.ownerStaff?.id === session.staffMember.id && task.status === 'open');
+                const isMine = task.claimedBy?.id === session.staffMember.id || task.ownerStaff?.id === session.staffMember.id;
                 return (
                   <Table.Tr key={task.id} bg={selected.has(task.id) ? 'teal.0' : undefined}>
                     <Table.Td>
@@ -152,9 +152,9 @@ function TaskList({ view }: { view: InboxView }) {
                     <Table.Td><Badge size="sm" variant="light" color={task.status === 'claimed' ? 'blue' : 'gray'}>{task.status}</Badge></Table.Td>
                     <Table.Td>
                       <Group gap={4} wrap="nowrap" justify="flex-end">
-                        {task.status === 'open' && !task.ownerStaff ? <Button size="xs" variant="light" onClick={() => work.mutate({ task, action: { kind: 'claim' } }, { onError: fail })}>Claim</Button> : null}
-                        {task.status === 'claimed' && isMine ? <Button size="xs" variant="subtle" onClick={() => work.mutate({ task, action: { kind: 'release' } }, { onError: fail })}>Release</Button> : null}
-                        <Button size="xs" color="green" variant="light" onClick={() => work.mutate({ task, action: { kind: 'complete' } }, { onError: fail })}>Complete</Button>
+                        {!isMine && task.status === 'open' ? <Button size="xs" variant="light" onClick={() => work.mutate({ task, action: { kind: 'claim' } }, { onError: fail })}>Claim</Button> : null}
+                        {task.status === 'claimed' && task.claimedBy?.id === session.staffMember.id ? <Button size="xs" variant="subtle" onClick={() => work.mutate({ task, action: { kind: 'release' } }, { onError: fail })}>Release</Button> : null}
+                        {isMine ? <Button size="xs" color="green" variant="light" onClick={() => work.mutate({ task, action: { kind: 'complete' } }, { onError: fail })}>Complete</Button> : null}
                         {canAssign ? (
                           <Menu position="bottom-end" withinPortal>
                             <Menu.Target><Button size="xs" variant="default">Assign</Button></Menu.Target>
