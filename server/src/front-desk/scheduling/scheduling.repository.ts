@@ -25,11 +25,11 @@ export async function findTemplateBlocks(
   db: Db,
   organizationId: string,
   filter: { locationId: string; providerId?: string | undefined; appointmentTypeId?: string | undefined },
-): Promise<TemplateBlock[]> {
+): Promise<Array<TemplateBlock & { providerName: string; providerCredentials: string }>> {
   let query = db
     .selectFrom('scheduleTemplates as t')
     .innerJoin('staffMembers as s', 's.id', 't.providerId')
-    .select(['t.id', 't.providerId', 't.weekday', 't.startsAtLocal', 't.endsAtLocal', 't.slotMinutes', 't.isSameDayHold', 't.effectiveFrom', 't.effectiveUntil'])
+    .select(['t.id', 't.providerId', 't.weekday', 't.startsAtLocal', 't.endsAtLocal', 't.slotMinutes', 't.isSameDayHold', 't.effectiveFrom', 't.effectiveUntil', 's.displayName as providerName', 's.credentials as providerCredentials'])
     .where('t.organizationId', '=', organizationId)
     .where('t.locationId', '=', filter.locationId)
     .where('s.isActive', '=', true);
@@ -56,21 +56,37 @@ export async function findExceptionRanges(db: Db, organizationId: string, locati
   return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
 }
 
-/** Appointments of these providers (at any location) that still hold time in [from, to). */
-export async function findBookedRanges(db: Db, organizationId: string, providerIds: readonly string[], from: Date, to: Date): Promise<BusyRange[]> {
-  if (providerIds.length === 0) return [];
-  const rows = await db
+/** Exceptions and bookings together in one round trip: everything that is not free for these providers in [from, to). */
+export async function findBusyRanges(db: Db, organizationId: string, locationId: string, providerIds: readonly string[], from: Date, to: Date): Promise<BusyRange[]> {
+  const exceptions = db
+    .selectFrom('scheduleExceptions')
+    .select(['providerId', 'startsAt', 'endsAt'])
+    .where('organizationId', '=', organizationId)
+    .where((eb) => eb.or([eb('locationId', 'is', null), eb('locationId', '=', locationId)]))
+    .where('startsAt', '<', to)
+    .where('endsAt', '>', from);
+  const booked = db
     .selectFrom('appointments')
     .select(['providerId', 'startsAt', 'endsAt'])
     .where('organizationId', '=', organizationId)
     .where('providerId', 'in', [...new Set(providerIds)])
     .where('status', 'not in', releasedStatuses)
     .where('startsAt', '<', to)
-    // A lower bound on starts_at lets the index do the work: no visit is longer than a day.
     .where('startsAt', '>', new Date(from.getTime() - MAX_VISIT_MS))
-    .where('endsAt', '>', from)
-    .execute();
+    .where('endsAt', '>', from);
+  const rows = await (providerIds.length === 0 ? exceptions : exceptions.unionAll(booked)).execute();
   return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
+}
+
+/** A location's time zone and an appointment type's length, in one round trip. */
+export async function getLocationAndType(db: Db, organizationId: string, locationId: string, appointmentTypeId: string) {
+  return db
+    .selectFrom('locations as l')
+    .leftJoin('appointmentTypes as t', (join) => join.on('t.id', '=', appointmentTypeId).on('t.organizationId', '=', organizationId))
+    .select(['l.id', 'l.timeZone', 't.id as typeId', 't.durationMinutes', 't.isActive'])
+    .where('l.id', '=', locationId)
+    .where('l.organizationId', '=', organizationId)
+    .executeTakeFirst();
 }
 
 /** The appointment that now holds this time for the provider, the patient or the room, if any. */

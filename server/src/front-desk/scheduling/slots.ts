@@ -55,8 +55,6 @@ export interface PlacedBlock {
   endsAt: DateTime;
 }
 
-const luxonWeekdayToTemplate = (weekday: number) => weekday % 7; // luxon: 1 = Monday … 7 = Sunday
-
 // Many providers share the same block times: resolving a wall-clock time in a zone once per search is enough.
 const instantCache = new Map<string, DateTime>();
 function localInstant(localDate: string, localTime: string, timeZone: string): DateTime {
@@ -72,8 +70,7 @@ function localInstant(localDate: string, localTime: string, timeZone: string): D
 
 /** The blocks of these templates on one local date in the zone (8:00 local stays 8:00 local across DST). */
 export function placeBlocks(templates: readonly TemplateBlock[], localDate: string, timeZone: string): PlacedBlock[] {
-  const day = DateTime.fromISO(localDate, { zone: timeZone });
-  const weekday = luxonWeekdayToTemplate(day.weekday);
+  const weekday = new Date(`${localDate}T00:00:00Z`).getUTCDay(); // a calendar date's weekday needs no zone
   const placed: PlacedBlock[] = [];
   for (const template of templates) {
     if (template.weekday !== weekday) continue;
@@ -128,12 +125,8 @@ function hits(index: { starts: number[]; maxEnds: number[] } | undefined, start:
 /** Local dates from `fromDate` to `toDate`, inclusive. */
 export function localDates(fromDate: string, toDate: string): string[] {
   const dates: string[] = [];
-  let day = DateTime.fromISO(fromDate, { zone: 'UTC' });
-  const last = DateTime.fromISO(toDate, { zone: 'UTC' });
-  while (day <= last) {
-    dates.push(day.toISODate()!);
-    day = day.plus({ days: 1 });
-  }
+  const last = Date.parse(`${toDate}T00:00:00Z`);
+  for (let day = Date.parse(`${fromDate}T00:00:00Z`); day <= last; day += 86_400_000) dates.push(new Date(day).toISOString().slice(0, 10));
   return dates;
 }
 
