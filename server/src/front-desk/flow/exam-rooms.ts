@@ -46,6 +46,7 @@ export async function markRoomCleaned(db: Kysely<Database>, context: FlowContext
     const room = await lockRoom(trx, context.organizationId, roomId);
     if (!room) throw new AppError('ROOM_NOT_FOUND');
     if (room.state === 'occupied') throw new AppError('ROOM_OCCUPIED', { details: { roomId, state: room.state } });
+    if (room.state === 'out-of-service') throw new AppError('ROOM_NOT_READY', { message: `${room.name} is out of service; a manager returns it to service.`, details: { roomId, state: room.state } });
     if (room.state === 'ready') return { id: room.id, state: room.state, version: room.version };
     const updated = await setRoomState(trx, room.id, 'ready', null);
     await recordAudit(trx, context, { action: 'update', recordType: 'ExamRoom', recordId: room.id, details: { from: room.state, to: 'ready' } });

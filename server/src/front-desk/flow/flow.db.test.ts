@@ -164,6 +164,19 @@ describe('a visit from check-in to a clean room', () => {
     expect(roomed.map((row) => row.id)).toEqual([winner]);
   });
 
+  it('rooms into the room reserved with the booking when no room is named, and will not clean a room out of service', async () => {
+    const visit = await todaysVisit();
+    await t.db.updateTable('appointments').set({ roomId: roomIds[0]! }).where('id', '=', visit.id).execute();
+    const version = (await checkIn(visit.id, { version: visit.version })).json().visit.version;
+    const roomed = await status(ma, visit.id, { to: 'roomed', version });
+    expect(roomed.json()).toMatchObject({ status: 'roomed', currentRoomId: roomIds[0] });
+    await status(ma, visit.id, { to: 'left-without-being-seen', version: roomed.json().version });
+    await t.db.updateTable('examRooms').set({ state: 'out-of-service' }).where('id', '=', roomIds[0]!).execute();
+    const refused = await ma.request({ method: 'POST', url: `/api/exam-rooms/${roomIds[0]}/cleaned`, payload: {} });
+    expect(refused.json().error).toMatchObject({ code: 'ROOM_NOT_READY', state: 'out-of-service' });
+    await t.db.updateTable('examRooms').set({ state: 'ready' }).where('id', '=', roomIds[0]!).execute();
+  });
+
   it('gives concurrent copays distinct receipt numbers', async () => {
     const visits = await Promise.all([todaysVisit(), todaysVisit(), todaysVisit(), todaysVisit()]);
     const responses = await Promise.all(visits.map((visit) => checkIn(visit.id, { version: visit.version, copay: { amountCents: 500, method: 'cash' } })));

@@ -66,8 +66,10 @@ export async function moveVisit(trx: Kysely<Database>, context: FlowContext, app
   let medicalAssistantId = appointment.medicalAssistantId;
 
   if (willBeInRoom && !wasInRoom) {
-    if (!options.roomId) throw new AppError('VALIDATION_FAILED', { field: 'roomId', message: 'Choose the exam room the patient goes into.', issues: [{ field: 'roomId', message: 'Choose a room.' }] });
-    const room = await lockRoom(trx, context.organizationId, options.roomId);
+    // a room reserved with the booking (procedure rooms) is the default
+    const roomIdAsked = options.roomId ?? appointment.roomId ?? undefined;
+    if (!roomIdAsked) throw new AppError('VALIDATION_FAILED', { field: 'roomId', message: 'Choose the exam room the patient goes into.', issues: [{ field: 'roomId', message: 'Choose a room.' }] });
+    const room = await lockRoom(trx, context.organizationId, roomIdAsked);
     if (!room || room.locationId !== appointment.locationId || !room.isActive) throw new AppError('ROOM_NOT_FOUND', { field: 'roomId' });
     if (room.state !== 'ready') {
       throw new AppError('ROOM_NOT_READY', { field: 'roomId', message: `${room.name} is ${room.state}, not ready.`, details: { roomId: room.id, state: room.state } });
