@@ -5,8 +5,11 @@ import type { Database } from '../../platform/db/schema.js';
 import { findBusyRanges, findTemplateBlocks, getLocationAndType } from './scheduling.repository.js';
 import { findOpenSlots as computeOpenSlots, localDateOf, localDayBounds, type OpenSlot } from './slots.js';
 
-/** Days searched per round trip: growing, since most searches end on the first day or two; 120 days in all. */
-const WINDOW_DAYS = [2, 5, 7, 14, 28, 64] as const;
+/**
+ * Days searched per round trip, 120 in all: with many providers the first day usually fills the
+ * list; one provider's week does.
+ */
+const windowsFor = (providers: number): readonly number[] => (providers <= 3 ? [7, 14, 28, 71] : [1, 6, 14, 28, 71]);
 
 export interface OpenSlotQuery {
   locationId: string;
@@ -33,7 +36,7 @@ export async function searchOpenSlots(db: Kysely<Database>, organizationId: stri
   const firstDate = localDateOf(after > now ? after : now, location.timeZone);
   const slots: OpenSlot[] = [];
   let offset = 0;
-  for (const days of WINDOW_DAYS) {
+  for (const days of windowsFor(providerIds.length)) {
     if (slots.length >= query.limit) break;
     const fromDate = DateTime.fromISO(firstDate).plus({ days: offset }).toISODate()!;
     const toDate = DateTime.fromISO(firstDate).plus({ days: offset + days - 1 }).toISODate()!;

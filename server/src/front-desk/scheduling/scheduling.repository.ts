@@ -58,16 +58,19 @@ export async function findExceptionRanges(db: Db, organizationId: string, locati
 
 /** Exceptions and bookings together in one round trip: everything that is not free for these providers in [from, to). */
 export async function findBusyRanges(db: Db, organizationId: string, locationId: string, providerIds: readonly string[], from: Date, to: Date): Promise<BusyRange[]> {
+  // Epoch milliseconds as float8 are far cheaper for the driver to parse than timestamps.
+  const startsMs = sql<number>`(extract(epoch from starts_at) * 1000)::float8`.as('startsMs');
+  const endsMs = sql<number>`(extract(epoch from ends_at) * 1000)::float8`.as('endsMs');
   const exceptions = db
     .selectFrom('scheduleExceptions')
-    .select(['providerId', 'startsAt', 'endsAt'])
+    .select(['providerId', startsMs, endsMs])
     .where('organizationId', '=', organizationId)
     .where((eb) => eb.or([eb('locationId', 'is', null), eb('locationId', '=', locationId)]))
     .where('startsAt', '<', to)
     .where('endsAt', '>', from);
   const booked = db
     .selectFrom('appointments')
-    .select(['providerId', 'startsAt', 'endsAt'])
+    .select(['providerId', startsMs, endsMs])
     .where('organizationId', '=', organizationId)
     .where('providerId', 'in', [...new Set(providerIds)])
     .where('status', 'not in', releasedStatuses)
@@ -75,7 +78,7 @@ export async function findBusyRanges(db: Db, organizationId: string, locationId:
     .where('startsAt', '>', new Date(from.getTime() - MAX_VISIT_MS))
     .where('endsAt', '>', from);
   const rows = await (providerIds.length === 0 ? exceptions : exceptions.unionAll(booked)).execute();
-  return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(row.startsAt), endsAt: new Date(row.endsAt) }));
+  return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(Number(row.startsMs)), endsAt: new Date(Number(row.endsMs)) }));
 }
 
 /** A location's time zone and an appointment type's length, in one round trip. */
