@@ -127,6 +127,13 @@ describe('a visit day: book, check in, room, check out, clean the room', () => {
     expect(popup.url()).toContain('/receipt.pdf');
     await popup.close();
     await snap(frontDesk, 'visit-06-checked-in-receipt');
+    // and her day schedule, arranged by room, shows Ms Quimby arrived
+    await frontDesk.keyboard.press('Escape');
+    await frontDesk.getByText('By room', { exact: true }).click();
+    await frontDesk.waitForURL(/view=room/);
+    await expect.poll(async () => (await frontDesk.getByRole('button', { name: /Quimby, Harriet, Arrived/ }).count()) > 0, { timeout: 5_000 }).toBe(true);
+    await frontDesk.waitForTimeout(300); // the segmented control's indicator slides across
+    await snap(frontDesk, 'visit-06b-schedule-by-room');
 
     // When Maria rooms Ms Quimby into Exam 3
     await flowRow(ma).getByRole('button', { name: 'Room' }).click();

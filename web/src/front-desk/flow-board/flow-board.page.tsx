@@ -213,13 +213,13 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
       <Table.Td>{row.provider.name}</Table.Td>
       <Table.Td>
         <Group gap={4}>
-          {row.isWalkIn ? <Badge size="sm" variant="outline" color="grape">Walk-in</Badge> : null}
+          {row.isWalkIn ? <Badge size={isLarge ? 'lg' : 'sm'} variant="outline" color="grape">Walk-in</Badge> : null}
           {row.flags.map((flag) => (
-            <Badge key={flag} size="sm" color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
+            <Badge key={flag} size={isLarge ? 'lg' : 'sm'} color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
               {flag === 'interpreter-needed' && row.interpreterLanguage ? `Interpreter (${row.interpreterLanguage})` : flagLabels[flag].label}
             </Badge>
           ))}
-          {row.isSuggestedNoShow ? <Badge size="sm" color="red" variant="outline" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Not arrived</Badge> : null}
+          {row.isSuggestedNoShow ? <Badge size={isLarge ? 'lg' : 'sm'} color="red" variant="outline" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Not arrived</Badge> : null}
         </Group>
       </Table.Td>
       <Table.Td className="no-print">

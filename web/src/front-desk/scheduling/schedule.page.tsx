@@ -1,4 +1,4 @@
-import { Button, Group, Paper, ScrollArea, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { formatDate } from '../../platform/format.js';
@@ -44,8 +44,14 @@ export function SchedulePage() {
   const columns = schedule.data
     ? view === 'provider'
       ? schedule.data.byProvider.map((column) => ({ key: column.providerId, title: column.providerName, appointments: column.appointments }))
-      : schedule.data.byRoom.map((column) => ({ key: column.roomId ?? 'none', title: column.roomName, appointments: column.appointments }))
+      // Visits not yet in a room come first: that is where the front desk looks.
+      : [...schedule.data.byRoom]
+        .sort((a, b) => Number(a.roomId !== null) - Number(b.roomId !== null))
+        .map((column) => ({ key: column.roomId ?? 'none', title: column.roomName, appointments: column.appointments }))
     : [];
+  // By room, rooms with nothing booked are listed in one line instead of as empty columns.
+  const emptyRooms = view === 'room' ? columns.filter((column) => column.key !== 'none' && column.appointments.length === 0) : [];
+  const shownColumns = view === 'room' ? columns.filter((column) => !emptyRooms.includes(column)) : columns;
   const all = columns.flatMap((column) => column.appointments);
   const open = all.find((appointment) => appointment.id === openId) ?? null;
   const count = schedule.data ? new Set(schedule.data.byProvider.flatMap((column) => column.appointments.map((appointment) => appointment.id))).size : 0;
@@ -79,21 +85,22 @@ export function SchedulePage() {
       ) : columns.length === 0 ? (
         <EmptyState title="Nothing scheduled">No provider works at {location.name} on {formatDate(date)}.</EmptyState>
       ) : (
-        <ScrollArea type="auto" offsetScrollbars>
-          <Group align="flex-start" wrap="nowrap" gap="sm" aria-busy={schedule.isFetching}>
-            {columns.map((column) => (
-              <Paper key={column.key} withBorder radius="md" p="xs" w={240} miw={240} role="region" aria-label={column.title} bg="gray.0">
-                <Text fw={700} mb="xs">{column.title}</Text>
-                <Stack gap={6}>
-                  {column.appointments.length === 0 ? <Text size="sm" c="dimmed">No appointments</Text> : null}
-                  {[...column.appointments].sort((a, b) => a.startsAt.localeCompare(b.startsAt)).map((appointment) => (
-                    <AppointmentChip key={appointment.id} appointment={appointment} timeZone={timeZone} onOpen={() => setOpenId(appointment.id)} />
-                  ))}
-                </Stack>
-              </Paper>
-            ))}
-          </Group>
-        </ScrollArea>
+        <Group align="flex-start" wrap="wrap" gap="sm" aria-busy={schedule.isFetching}>
+          {emptyRooms.length > 0 ? (
+            <Text size="sm" c="dimmed" w="100%">Nothing booked in {emptyRooms.map((column) => column.title).join(', ')}.</Text>
+          ) : null}
+          {shownColumns.map((column) => (
+            <Paper key={column.key} withBorder radius="md" p="xs" w={240} role="region" aria-label={column.title} bg="gray.0">
+              <Text fw={700} mb="xs">{column.title}</Text>
+              <Stack gap={6}>
+                {column.appointments.length === 0 ? <Text size="sm" c="dimmed">No appointments</Text> : null}
+                {[...column.appointments].sort((a, b) => a.startsAt.localeCompare(b.startsAt)).map((appointment) => (
+                  <AppointmentChip key={appointment.id} appointment={appointment} timeZone={timeZone} onOpen={() => setOpenId(appointment.id)} />
+                ))}
+              </Stack>
+            </Paper>
+          ))}
+        </Group>
       )}
       <AppointmentPanel appointment={open} timeZone={timeZone} onClose={() => { setOpenId(null); setParam('open', null); }} />
     </Stack>
