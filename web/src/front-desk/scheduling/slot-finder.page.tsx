@@ -102,10 +102,17 @@ export function SlotFinderPage() {
       ) : null}
 
       {book.isError ? (
-        <ErrorState
-          error={book.error}
-          title={isApiError(book.error, 'SLOT_TAKEN') ? 'That slot was just taken' : 'Not booked'}
-        />
+        isApiError(book.error, 'SLOT_TAKEN') ? (
+          <Alert color="orange" variant="light" role="alert" title="That slot was just taken">
+            <Stack gap={4}>
+              <Text>{book.error.message}</Text>
+              <SlotHolder slot={book.error.body?.['slot']} timeZone={timeZone} />
+              <Text size="sm" c="dimmed">The list below has been refreshed; choose another slot.</Text>
+            </Stack>
+          </Alert>
+        ) : (
+          <ErrorState error={book.error} title="Not booked" />
+        )
       ) : null}
 
       <Paper withBorder radius="md" p={0}>
@@ -124,6 +131,19 @@ export function SlotFinderPage() {
         />
       </Paper>
     </Stack>
+  );
+}
+
+/** The slot's new state from a 409: who holds the time now (times and status only). */
+function SlotHolder({ slot, timeZone }: { slot: unknown; timeZone: string }) {
+  if (!slot || typeof slot !== 'object') return null;
+  const holder = slot as { startsAt?: string; endsAt?: string; status?: string; isOverbook?: boolean };
+  if (!holder.startsAt || !holder.endsAt) return null;
+  return (
+    <Text size="sm">
+      Now held {formatSlotIn(holder.startsAt, timeZone)}–{formatTimeIn(holder.endsAt, timeZone)}
+      {holder.status ? ` (${holder.status}${holder.isOverbook ? ', overbook' : ''})` : ''}.
+    </Text>
   );
 }
 
