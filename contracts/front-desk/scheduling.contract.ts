@@ -156,6 +156,8 @@ export const bookAppointmentRequestSchema = z.strictObject({
   ...bookingFields,
   startsAt: instant,
   endsAt: instant.nullable().default(null),
+  /** Booking a waitlist offer: the entry is marked booked with this appointment. */
+  waitlistEntryId: id('waitlist entry').nullable().default(null),
 });
 export const walkInRequestSchema = z.strictObject({ ...bookingFields, appointmentTypeId: id('appointment type') });
 export const rescheduleRequestSchema = z.strictObject({ startsAt: instant, providerId: id('provider').optional(), version });

@@ -42,7 +42,8 @@ export async function appointmentRoutes(appInstance: FastifyInstance): Promise<v
   app.post('/api/appointments', { config: { policy: 'appointment.book' }, schema: { body: bookAppointmentRequestSchema, response: { 201: appointmentSchema } } }, async (request, reply) => {
     const context = schedulingContext(request);
     const integration = isIntegration(context);
-    const appointment = await book(app, context, { ...request.body, source: integration ? 'fhir' : 'app', allowOutsideTemplate: integration });
+    const source = integration ? 'fhir' : request.body.waitlistEntryId ? 'waitlist' : 'app';
+    const appointment = await book(app, context, { ...request.body, source, allowOutsideTemplate: integration });
     return reply.status(201).header('location', `/api/appointments/${appointment.id}`).send(toAppointmentView(appointment));
   });
 

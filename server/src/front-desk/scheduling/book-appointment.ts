@@ -30,6 +30,8 @@ export interface BookAppointmentInput {
   seriesId?: string | null;
   rescheduledFromId?: string | null;
   followUpOfId?: string | null;
+  /** The waitlist entry this booking fulfils (marked booked in the same transaction). */
+  waitlistEntryId?: string | null;
 }
 
 /** A booking in the past is refused; this much clock skew between a browser and the server is tolerated. */
@@ -133,6 +135,18 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
     action: 'create', recordType: 'Appointment', recordId: appointment.id, patientId: patient.id,
     details: { source: appointment.source, isOverbook, isOutsideTemplate, isWalkIn: appointment.isWalkIn, ...(input.rescheduledFromId ? { rescheduledFromId: input.rescheduledFromId } : {}) },
   });
+  if (input.waitlistEntryId) {
+    const entry = await trx
+      .updateTable('waitlistEntries')
+      .set((eb) => ({ status: 'booked', bookedAppointmentId: appointment.id, version: eb('version', '+', 1) }))
+      .where('id', '=', input.waitlistEntryId)
+      .where('organizationId', '=', organizationId)
+      .where('patientId', '=', patient.id)
+      .where('status', 'in', ['waiting', 'offered'])
+      .returning('id')
+      .executeTakeFirst();
+    if (!entry) throw new AppError('WAITLIST_ENTRY_NOT_FOUND', { field: 'waitlistEntryId', message: 'This patient has no open waitlist entry with that id.' });
+  }
   await scheduleAppointmentReminders(trx, appointment.id);
   await announceAppointment(trx, appointment, 'appointment.booked');
   return appointment;

@@ -172,6 +172,11 @@ describe('changing a booking', () => {
     expect(list.find((row: { id: string }) => row.id === otherType.json().id)).toMatchObject({ status: 'waiting' });
     const task = await t.db.selectFrom('tasks').selectAll().where('focusId', '=', entry.json().id).executeTakeFirstOrThrow();
     expect(task).toMatchObject({ kind: 'waitlist-offer', ownerPool: 'front-desk', patientId: waiting });
+    const fromOffer = await book(frontDesk, { patientId: waiting, providerId, locationId, appointmentTypeId: followUpId, startsAt: at(8, '10:00'), waitlistEntryId: entry.json().id });
+    expect(fromOffer.statusCode, fromOffer.body).toBe(201);
+    expect(fromOffer.json().source).toBe('waitlist');
+    const bookedEntry = await t.db.selectFrom('waitlistEntries').selectAll().where('id', '=', entry.json().id).executeTakeFirstOrThrow();
+    expect(bookedEntry).toMatchObject({ status: 'booked', bookedAppointmentId: fromOffer.json().id });
     const badReason = await frontDesk.request({ method: 'POST', url: `/api/appointments/${booked.id}/cancel`, payload: { reason: 'bored', version: 2 } });
     expect(badReason.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'reason' });
   });
