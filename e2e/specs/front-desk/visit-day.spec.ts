@@ -215,4 +215,26 @@ describe('a visit day: book, check in, room, check out, clean the room', () => {
     await page.getByRole('table', { name: 'Patient messages' }).or(page.getByText('No messages')).first().waitFor({ timeout: 30_000 });
     await snap(page, 'visit-18-reminders-outbox');
   });
+
+  it('puts a patient on the waitlist from the slot finder, and the MA’s board fits a tablet', async () => {
+    const frontDesk = await staffApi(clinic, 'fd.rivera');
+    await frontDesk.post('/api/patients', { givenName: 'Bessie', familyName: 'Coleman', dateOfBirth: '1992-01-26', sexAtBirth: 'female', duplicatesReviewed: true });
+    const page = await (await newStaffContext(clinic)).newPage();
+    await signIn(page, 'fd.rivera');
+    await page.getByRole('link', { name: 'Find a slot' }).click();
+    await page.getByLabel('Patient').fill('Coleman');
+    await page.getByRole('button', { name: /Coleman, Bessie/ }).click();
+    await page.getByLabel('Appointment type').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Add to waitlist' }).click();
+    await page.getByRole('status').filter({ hasText: 'On the waitlist until' }).waitFor();
+    await snap(page, 'visit-19-waitlist');
+
+    const tablet = await (await newStaffContext(clinic, { width: 768, height: 1024 })).newPage();
+    await signIn(tablet, 'ma.kim');
+    await tablet.goto('/flow-board');
+    await tablet.getByRole('table', { name: 'Patients today' }).or(tablet.getByText('No patients today')).first().waitFor({ timeout: 30_000 });
+    const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await snap(tablet, 'visit-20-tablet-flow-board');
+  });
 });

@@ -10,6 +10,8 @@ import type {
   openSlotSchema,
   rescheduleRequestSchema,
   walkInRequestSchema,
+  waitlistEntrySchema,
+  waitlistRequestSchema,
 } from '../../../../contracts/front-desk/scheduling.contract.js';
 import type { staffDirectoryEntrySchema } from '../../../../contracts/platform/organization.contract.js';
 import { api } from '../../platform/api.js';
@@ -21,6 +23,8 @@ export type BookAppointmentRequest = z.input<typeof bookAppointmentRequestSchema
 export type WalkInRequest = z.input<typeof walkInRequestSchema>;
 export type RescheduleRequest = z.input<typeof rescheduleRequestSchema>;
 export type CancelRequest = z.input<typeof cancelRequestSchema>;
+export type WaitlistEntry = z.infer<typeof waitlistEntrySchema>;
+export type WaitlistRequest = z.input<typeof waitlistRequestSchema>;
 export type StaffMember = z.infer<typeof staffDirectoryEntrySchema>;
 
 export const schedulingKeys = {
@@ -148,3 +152,12 @@ export const cancellationReasonLabels: Partial<Record<CancelRequest['reason'], s
   'oth-err': 'Booked in error',
   other: 'Other',
 };
+
+/** Puts the patient on the waitlist; when a matching slot frees up the server offers it. */
+export function useAddToWaitlist() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: WaitlistRequest) => api.post<WaitlistEntry>('/api/waitlist', request),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['waitlist'] }),
+  });
+}

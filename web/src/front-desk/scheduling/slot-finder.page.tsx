@@ -2,10 +2,11 @@ import { Alert, Badge, Button, Group, NativeSelect, Paper, Stack, Table, Text, T
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { isApiError } from '../../platform/api.js';
+import { formatDate as formatDateOnly } from '../../platform/format.js';
 import { formatSlotIn, formatTimeIn, todayIn, useCurrentLocation } from '../../platform/location.js';
 import { PatientPicker, type PickedPatient } from '../../platform/ui/patient-picker.js';
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
-import { useAppointmentTypes, useBookAppointment, useOpenSlots, useProviders, useWalkIn, type OpenSlot } from './scheduling.queries.js';
+import { useAddToWaitlist, useAppointmentTypes, useBookAppointment, useOpenSlots, useProviders, useWalkIn, type OpenSlot } from './scheduling.queries.js';
 
 /** Start of a local date in a time zone, as an ISO instant (for "after this date"). */
 function startOfLocalDate(isoDate: string, timeZone: string): string {
@@ -27,6 +28,7 @@ export function SlotFinderPage() {
   const [reason, setReason] = useState('');
   const book = useBookAppointment();
   const walkIn = useWalkIn();
+  const waitlist = useAddToWaitlist();
   const navigate = useNavigate();
   const [booked, setBooked] = useState<{ id: string; startsAt: string; providerName: string } | null>(null);
 
@@ -87,6 +89,25 @@ export function SlotFinderPage() {
             <Text size="sm" c="dimmed">A walk-in starts now with the chosen provider (or the first provider) and needs no slot.</Text>
           </Group>
           {walkIn.isError ? <ErrorState error={walkIn.error} title="Walk-in not added" /> : null}
+          <Group>
+            <Button
+              variant="default"
+              disabled={!patient || !typeId}
+              loading={waitlist.isPending}
+              onClick={() => {
+                if (!patient || !typeId) return;
+                const earliestDate = afterDate ?? today;
+                const latest = new Date(`${earliestDate}T12:00:00Z`);
+                latest.setUTCDate(latest.getUTCDate() + 30);
+                waitlist.mutate({ locationId: location.id, patientId: patient.id, appointmentTypeId: typeId, providerId: providerId || null, earliestDate, latestDate: latest.toISOString().slice(0, 10), notes: reason });
+              }}
+            >
+              Add to waitlist
+            </Button>
+            <Text size="sm" c="dimmed">For an earlier slot: the first opening in the next 30 days is offered to the patient.</Text>
+          </Group>
+          {waitlist.isSuccess ? <Alert color="teal" variant="light" role="status">On the waitlist until {formatDateOnly(waitlist.data.latestDate)}.</Alert> : null}
+          {waitlist.isError ? <ErrorState error={waitlist.error} title="Not added to the waitlist" /> : null}
         </Stack>
       </Paper>
 
