@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import type { Database } from '../../platform/db/schema.js';
 import { authorize, createResource, inTransaction, present, readResource, updateResource, type WriteOutcome } from './interactions.js';
-import { FhirError, outcome, toOutcome } from './operation-outcome.js';
-import type { FhirContext } from './resource-definition.js';
-import { definitionOf } from './resource-registry.js';
-import { findMatches, searchResources } from './search.js';
+import { FhirError, outcome, toOutcome } from './core/operation-outcome.js';
+import type { FhirContext } from './core/resource-definition.js';
+import { definitionOf } from './core/resource-registry.js';
+import { findMatches, searchResources } from './search/search.js';
 
 export const MAX_BUNDLE_ENTRIES = 10_000;
 const URN_UUID = /^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

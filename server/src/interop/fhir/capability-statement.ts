@@ -1,5 +1,5 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
-import type { ResourceDefinition } from './resource-definition.js';
+import type { ResourceDefinition } from './core/resource-definition.js';
 
 /**
  * The CapabilityStatement, generated from the resource definitions actually registered, so it can

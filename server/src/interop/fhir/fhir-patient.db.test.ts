@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { patientFields } from '../../../test/factories.js';
 import { setUpFhir, type Caller, type FhirTestSetup } from './fhir-test-setup.js';
-import { MRN_SYSTEM } from './patient-mapping.js';
+import { MRN_SYSTEM } from './resources/patient-mapping.js';
 
 let setup: FhirTestSetup;
 let client: Caller;

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Resource } from '@medplum/fhirtypes';
 import { processBundle } from './bundle.js';
 import { capabilityStatement } from './capability-statement.js';
-import { assertAcceptsJson, baseUrlOf, FHIR_BODY_LIMIT, FHIR_JSON, ifMatchVersion, registerFhirContentTypes, sendResource } from './fhir-http.js';
+import { assertAcceptsJson, baseUrlOf, FHIR_BODY_LIMIT, FHIR_JSON, ifMatchVersion, registerFhirContentTypes, sendResource } from './core/fhir-http.js';
 import { authorize, authorizeWrite, createResource, present, readHistory, readResource, readVersion, supports, updateResource, type WriteOutcome } from './interactions.js';
-import { outcome, registerFhirErrorHandling } from './operation-outcome.js';
-import type { FhirContext } from './resource-definition.js';
-import { definitionOf, resourceDefinitions } from './resource-registry.js';
-import { searchResources } from './search.js';
+import { outcome, registerFhirErrorHandling } from './core/operation-outcome.js';
+import type { FhirContext } from './core/resource-definition.js';
+import { definitionOf, resourceDefinitions } from './core/resource-registry.js';
+import { searchResources } from './search/search.js';
 
 interface TypeParams { resourceType: string }
 interface InstanceParams extends TypeParams { id: string }

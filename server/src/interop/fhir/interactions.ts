@@ -5,12 +5,12 @@ import { AppError, recordAudit } from '../../platform/index.js';
 import { scopesAllow } from '../../platform/auth/scopes.js';
 import type { Database } from '../../platform/db/schema.js';
 import { decide } from '../../platform/policy/policy-table.js';
-import { check, ID_PATTERN } from './fhir-values.js';
-import { FhirError } from './operation-outcome.js';
-import type { Candidate, FhirContext, Interaction, ResourceDefinition } from './resource-definition.js';
-import { definitionOf } from './resource-registry.js';
-import { findCandidate, findHistory, lockResourceId, storeVersion } from './resource-store.repository.js';
-import { findMatches } from './search.js';
+import { check, ID_PATTERN } from './core/fhir-values.js';
+import { FhirError } from './core/operation-outcome.js';
+import type { Candidate, FhirContext, Interaction, ResourceDefinition } from './core/resource-definition.js';
+import { definitionOf } from './core/resource-registry.js';
+import { findCandidate, findHistory, lockResourceId, storeVersion } from './core/resource-store.repository.js';
+import { findMatches } from './search/search.js';
 
 type Access = 'read' | 'search' | 'create' | 'update';
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Resource } from '@medplum/fhirtypes';
-import type { Database } from '../../platform/db/schema.js';
+import type { Database } from '../../../platform/db/schema.js';
 import type { Candidate, FhirContext, ResourceDefinition } from './resource-definition.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

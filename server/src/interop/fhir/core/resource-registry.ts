@@ -1,7 +1,7 @@
-import { auditEventDefinition } from './audit-event.resource.js';
-import { locationDefinition, organizationDefinition, practitionerDefinition } from './directory.resources.js';
+import { auditEventDefinition } from '../resources/audit-event.resource.js';
+import { locationDefinition, organizationDefinition, practitionerDefinition } from '../resources/directory.resources.js';
 import { FhirError } from './operation-outcome.js';
-import { patientDefinition } from './patient.resource.js';
+import { patientDefinition } from '../resources/patient.resource.js';
 import type { ResourceDefinition } from './resource-definition.js';
 
 /** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */

@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Location, Organization, Practitioner, Resource } from '@medplum/fhirtypes';
-import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from './fhir-values.js';
-import type { ResourceDefinition, SearchParameterDefinition } from './resource-definition.js';
-import { humanNameParts, identifiersOf, lastUpdatedKey, nameAndAliases } from './search-columns.js';
+import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from '../core/fhir-values.js';
+import type { ResourceDefinition, SearchParameterDefinition } from '../core/resource-definition.js';
+import { humanNameParts, identifiersOf, lastUpdatedKey, nameAndAliases } from '../search/search-columns.js';
 
 export const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 

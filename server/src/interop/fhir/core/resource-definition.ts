@@ -1,9 +1,9 @@
 import type { RawBuilder, Transaction } from 'kysely';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
-import type { Actor } from '../../platform/auth/actor.js';
-import type { AuditContext } from '../../platform/audit/record-audit.js';
-import type { Database } from '../../platform/db/schema.js';
-import type { PolicyAction } from '../../platform/policy/policy-table.js';
+import type { Actor } from '../../../platform/auth/actor.js';
+import type { AuditContext } from '../../../platform/audit/record-audit.js';
+import type { Database } from '../../../platform/db/schema.js';
+import type { PolicyAction } from '../../../platform/policy/policy-table.js';
 
 export type Interaction = 'read' | 'vread' | 'update' | 'history-instance' | 'create' | 'search-type';
 

@@ -1,10 +1,10 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Bundle } from '@medplum/fhirtypes';
-import { recordAudit } from '../../platform/index.js';
-import type { Database } from '../../platform/db/schema.js';
-import { FhirError } from './operation-outcome.js';
-import type { Candidate, FhirContext, ResourceDefinition } from './resource-definition.js';
-import { countCandidates, searchCandidates } from './resource-store.repository.js';
+import { recordAudit } from '../../../platform/index.js';
+import type { Database } from '../../../platform/db/schema.js';
+import { FhirError } from '../core/operation-outcome.js';
+import type { Candidate, FhirContext, ResourceDefinition } from '../core/resource-definition.js';
+import { countCandidates, searchCandidates } from '../core/resource-store.repository.js';
 import { decodeCursor, encodeCursor, parameterPredicate, type Cursor } from './search-sql.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

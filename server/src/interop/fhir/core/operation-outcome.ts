@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import { AppError } from '../../platform/index.js';
+import { AppError } from '../../../platform/index.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 

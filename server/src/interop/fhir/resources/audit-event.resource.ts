@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditEvent } from '@medplum/fhirtypes';
-import type { ResourceDefinition } from './resource-definition.js';
-import { lastUpdatedKey } from './search-columns.js';
+import type { ResourceDefinition } from '../core/resource-definition.js';
+import { lastUpdatedKey } from '../search/search-columns.js';
 
 const ACTION_SYSTEM = 'http://medassist.example/fhir/CodeSystem/audit-action';
 const crudeAction: Record<string, AuditEvent['action']> = { read: 'R', search: 'E', create: 'C', update: 'U', merge: 'U', export: 'R', print: 'R', disclose: 'R' };

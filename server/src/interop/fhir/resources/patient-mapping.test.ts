@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isFhirDate, isFhirDateTime } from './fhir-values.js';
+import { isFhirDate, isFhirDateTime } from '../core/fhir-values.js';
 import { mapPatient, MRN_SYSTEM, patientFromRow, type PatientRowView } from './patient-mapping.js';
-import { rangeOf } from './search-sql.js';
+import { rangeOf } from '../search/search-sql.js';
 
 const row: PatientRowView = {
   id: 'p1', mrn: '1000123', givenName: 'Ann', middleName: 'Marie', familyName: 'Lee', nameSuffix: '', preferredName: 'Annie',

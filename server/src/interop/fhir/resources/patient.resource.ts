@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { OperationOutcomeIssue, Patient, Resource } from '@medplum/fhirtypes';
-import { findLikelyDuplicates, mrnExists, takeNextMrn } from '../../front-desk/index.js';
-import { FhirError } from './operation-outcome.js';
-import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from './fhir-values.js';
+import { findLikelyDuplicates, mrnExists, takeNextMrn } from '../../../front-desk/index.js';
+import { FhirError } from '../core/operation-outcome.js';
+import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from '../core/fhir-values.js';
 import { mapPatient, MRN_SYSTEM, patientFromRow, type PatientRowView } from './patient-mapping.js';
-import type { ResourceDefinition } from './resource-definition.js';
-import { humanNameParts, identifiersOf, lastUpdatedKey } from './search-columns.js';
+import type { ResourceDefinition } from '../core/resource-definition.js';
+import { humanNameParts, identifiersOf, lastUpdatedKey } from '../search/search-columns.js';
 
 function validatePatient(resource: Resource): void {
   const patient = resource as Patient & Record<string, unknown>;

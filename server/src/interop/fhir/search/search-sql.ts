@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { SearchParameterDefinition } from './resource-definition.js';
-import { FhirError } from './operation-outcome.js';
+import type { SearchParameterDefinition } from '../core/resource-definition.js';
+import { FhirError } from '../core/operation-outcome.js';
 
 const DATE_VALUE = /^(eq|ne|gt|lt|ge|le|sa|eb)?(\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?)$/;
 
