@@ -112,7 +112,7 @@ export function FlowBoardPage() {
         ) : active.length === 0 ? (
           <EmptyState title="No patients today">Booked visits and walk-ins appear here as the day goes on.</EmptyState>
         ) : (
-          <Table.ScrollContainer minWidth={1040}>
+          <Table.ScrollContainer minWidth={900}>
             <Table verticalSpacing={isLarge ? 'md' : 'xs'} fz={isLarge ? 'xl' : 'sm'} aria-label="Patients today" highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
@@ -123,7 +123,6 @@ export function FlowBoardPage() {
                   <Table.Th>Room</Table.Th>
                   <Table.Th>MA</Table.Th>
                   <Table.Th>Provider</Table.Th>
-                  <Table.Th>Flags</Table.Th>
                   <Table.Th className="no-print">Actions</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -191,6 +190,17 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
       <Table.Td>
         <Text fw={600} inherit>{row.patient.name}</Text>
         <Text c="dimmed" size={isLarge ? 'md' : 'xs'}>DOB {formatDate(row.patient.dateOfBirth)}{row.appointmentTypeName ? ` · ${row.appointmentTypeName}` : ''}</Text>
+        {row.isWalkIn || row.flags.length > 0 || row.isSuggestedNoShow ? (
+        <Group gap={4} mt={2}>
+          {row.isWalkIn ? <Badge size={isLarge ? 'lg' : 'sm'} variant="outline" color="grape">Walk-in</Badge> : null}
+          {row.flags.map((flag) => (
+            <Badge key={flag} size={isLarge ? 'lg' : 'sm'} color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
+              {flag === 'interpreter-needed' && row.interpreterLanguage ? `Interpreter (${row.interpreterLanguage})` : flagLabels[flag].label}
+            </Badge>
+          ))}
+          {row.isSuggestedNoShow ? <Badge size={isLarge ? 'lg' : 'sm'} color="red" variant="outline" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Not arrived</Badge> : null}
+        </Group>
+        ) : null}
       </Table.Td>
       <Table.Td>
         <Badge color={statusColors[row.status]} variant="light" size={isLarge ? 'xl' : 'md'} tt="none" style={{ overflow: 'visible' }} styles={{ label: { overflow: 'visible' } }} data-testid="visit-status">{statusLabels[row.status]}</Badge>
@@ -211,17 +221,6 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
       <Table.Td>{row.room?.name ?? '—'}</Table.Td>
       <Table.Td>{row.medicalAssistant?.name ?? '—'}</Table.Td>
       <Table.Td>{row.provider.name}</Table.Td>
-      <Table.Td>
-        <Group gap={4}>
-          {row.isWalkIn ? <Badge size={isLarge ? 'lg' : 'sm'} variant="outline" color="grape">Walk-in</Badge> : null}
-          {row.flags.map((flag) => (
-            <Badge key={flag} size={isLarge ? 'lg' : 'sm'} color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
-              {flag === 'interpreter-needed' && row.interpreterLanguage ? `Interpreter (${row.interpreterLanguage})` : flagLabels[flag].label}
-            </Badge>
-          ))}
-          {row.isSuggestedNoShow ? <Badge size={isLarge ? 'lg' : 'sm'} color="red" variant="outline" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Not arrived</Badge> : null}
-        </Group>
-      </Table.Td>
       <Table.Td className="no-print">
         <Group gap={6} wrap="nowrap">
           {canRoom ? (
