@@ -24,7 +24,7 @@ export async function getLocation(db: Db, organizationId: string, locationId: st
 export async function findTemplateBlocks(
   db: Db,
   organizationId: string,
-  filter: { locationId: string; providerId?: string | undefined; appointmentTypeId?: string | undefined },
+  filter: { locationId: string; providerId?: string | undefined; appointmentTypeId?: string | undefined; weekdays?: readonly number[] | undefined },
 ): Promise<Array<TemplateBlock & { providerName: string; providerCredentials: string }>> {
   let query = db
     .selectFrom('scheduleTemplates as t')
@@ -34,6 +34,7 @@ export async function findTemplateBlocks(
     .where('t.locationId', '=', filter.locationId)
     .where('s.isActive', '=', true);
   if (filter.providerId) query = query.where('t.providerId', '=', filter.providerId);
+  if (filter.weekdays) query = query.where('t.weekday', 'in', [...filter.weekdays]);
   // Filtered by type in SQL, the block's list of types is not needed (and uuid[] is slow to parse).
   const typeId = filter.appointmentTypeId;
   if (typeId) {
