@@ -94,6 +94,8 @@ export const flowBoardRowSchema = z.object({
   isConfirmed: z.boolean(),
   intakeStatus: z.enum(['not-started', 'sent', 'in-progress', 'complete']).nullable(),
   allowedNext: z.array(visitStatusSchema),
+  /** The subset of `allowedNext` the caller's roles may perform (the server's state machine decides; the web only shows these). */
+  allowedNextForYou: z.array(visitStatusSchema),
 });
 export type FlowBoardRow = z.infer<typeof flowBoardRowSchema>;
 export const flowBoardSchema = z.object({

@@ -211,6 +211,8 @@ export const dayAppointmentSchema = appointmentSchema.extend({
   providerName: z.string(),
   appointmentTypeName: z.string().nullable(),
   color: z.string().nullable(),
+  /** The exam room the patient is in now (null unless roomed); the by-room view places the visit here rather than under the booked room. */
+  currentRoomId: z.string().nullable(),
 });
 export const dayScheduleSchema = z.object({
   locationId: z.string(),

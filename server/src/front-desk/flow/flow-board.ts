@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { FlowBoard, FlowBoardRow } from '../../../../contracts/front-desk/flow.contract.js';
 import { AppError, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
-import { allowedNextStatuses } from './flow-state-machine.js';
+import { allowedNextStatuses, allowedNextStatusesFor } from './flow-state-machine.js';
 import { isSuggestedNoShow, minutesBetween, urgencyFor } from './flow-timing.js';
 import type { FlowContext } from './move-visit.js';
 
@@ -96,6 +96,7 @@ export async function readFlowBoard(db: Kysely<Database>, context: FlowContext, 
         isConfirmed: Boolean(row.isConfirmed),
         intakeStatus: row.intakeStatus ?? null,
         allowedNext: allowedNextStatuses(row.status),
+        allowedNextForYou: allowedNextStatusesFor(row.status, context.roles),
       };
     });
     await recordAudit(trx, context, {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appointmentStatuses } from '../scheduling/scheduling.table.js';
-import { allowedNextStatuses, decideTransition, flowTransitions, inRoomStatuses, isFinal } from './flow-state-machine.js';
+import { allowedNextStatuses, allowedNextStatusesFor, decideTransition, flowTransitions, inRoomStatuses, isFinal } from './flow-state-machine.js';
 
 const status = fc.constantFrom(...appointmentStatuses);
 
@@ -51,6 +51,14 @@ describe('visit status state machine', () => {
         const decision = decideTransition(from, to, roles);
         if (decision.allowed) expect(allowedNextStatuses(from)).toContain(to);
         if (!allowedNextStatuses(from).includes(to)) expect(decision).toMatchObject({ allowed: false, reason: 'invalid-transition' });
+      }),
+    );
+  });
+
+  it('offers a caller exactly the moves decideTransition would allow them (property)', () => {
+    fc.assert(
+      fc.property(status, fc.subarray(['front-desk', 'medical-assistant', 'nurse', 'provider', 'biller', 'manager', 'admin'] as const), (from, roles) => {
+        expect(allowedNextStatusesFor(from, roles)).toEqual(allowedNextStatuses(from).filter((to) => decideTransition(from, to, roles).allowed));
       }),
     );
   });

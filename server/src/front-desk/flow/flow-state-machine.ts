@@ -82,6 +82,12 @@ export function flowTeamsOf(roles: readonly Role[]): FlowTeam[] {
   return [...teams];
 }
 
+/** The statuses someone holding `roles` may move a visit to next from `from` (the same rule `decideTransition` applies). */
+export function allowedNextStatusesFor(from: AppointmentStatus, roles: readonly Role[]): AppointmentStatus[] {
+  const teams = flowTeamsOf(roles);
+  return flowTransitions[from].filter((transition) => transition.by.some((team) => teams.includes(team))).map((transition) => transition.to);
+}
+
 export type TransitionDecision =
   | { allowed: true }
   | { allowed: false; reason: 'invalid-transition'; allowedNext: AppointmentStatus[] }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
 import { makeOrganization, makeStaffMember, TEST_PASSWORD } from '../../../test/factories.js';
@@ -224,9 +225,61 @@ describe('the flow board', () => {
     expect(audit.length).toBeGreaterThan(0);
   });
 
+  it('tells each caller which moves are theirs: the front desk and an MA see different allowedNextForYou for the same visit', async () => {
+    const arrived = await todaysVisit();
+    const roomed = await todaysVisit();
+    await checkIn(arrived.id, { version: arrived.version });
+    const checkedIn = await checkIn(roomed.id, { version: roomed.version });
+    const readyRoom = await t.db.insertInto('examRooms').values({ organizationId, locationId, name: 'Exam For You' }).returning('id').executeTakeFirstOrThrow();
+    expect((await room(ma, roomed.id, readyRoom.id, checkedIn.json().visit.version)).statusCode).toBe(200);
+
+    const boardFor = async (client: SignedInClient) => {
+      const response = await client.request({ method: 'GET', url: `/api/flow-board?locationId=${locationId}` });
+      expect(response.statusCode).toBe(200);
+      const rows = response.json().rows as { appointmentId: string; status: string; allowedNext: string[]; allowedNextForYou: string[] }[];
+      return (id: string) => rows.find((r) => r.appointmentId === id)!;
+    };
+    const asFrontDesk = await boardFor(frontDesk);
+    const asMa = await boardFor(ma);
+
+    expect(asFrontDesk(arrived.id)).toMatchObject({ status: 'arrived', allowedNext: ['roomed', 'left-without-being-seen', 'scheduled', 'entered-in-error'] });
+    expect(asMa(arrived.id).allowedNext).toEqual(asFrontDesk(arrived.id).allowedNext);
+    expect(asFrontDesk(arrived.id).allowedNextForYou).toEqual(['left-without-being-seen', 'scheduled', 'entered-in-error']);
+    expect(asMa(arrived.id).allowedNextForYou).toEqual(['roomed', 'left-without-being-seen']);
+
+    expect(asFrontDesk(roomed.id)).toMatchObject({ status: 'roomed', allowedNext: ['ready-for-provider', 'with-provider', 'arrived', 'left-without-being-seen'] });
+    expect(asFrontDesk(roomed.id).allowedNextForYou).toEqual(['left-without-being-seen']);
+    expect(asMa(roomed.id).allowedNextForYou).toEqual(['ready-for-provider', 'with-provider', 'arrived', 'left-without-being-seen']);
+  });
+
   it('does not show the board to an administrator (not patient-facing staff)', async () => {
     const admin = await signInAs(t.app, (await makeStaffMember(t.db, organizationId, ['admin'])).username, TEST_PASSWORD);
     const response = await admin.request({ method: 'GET', url: `/api/flow-board?locationId=${locationId}` });
     expect(response.statusCode).toBe(403);
+  });
+});
+
+describe('the day schedule by room', () => {
+  it('places a roomed patient under the room they are in now, not the room booked in advance, and gives the current room on each row', async () => {
+    const [booked, now] = await Promise.all(['Exam Booked', 'Exam Now'].map((name) =>
+      t.db.insertInto('examRooms').values({ organizationId, locationId, name }).returning('id').executeTakeFirstOrThrow()));
+    const roomedVisit = await todaysVisit();
+    const waitingVisit = await todaysVisit();
+    await t.db.updateTable('appointments').set({ roomId: booked!.id }).where('id', 'in', [roomedVisit.id, waitingVisit.id]).execute();
+    const checkedIn = await checkIn(roomedVisit.id, { version: roomedVisit.version });
+    expect((await room(ma, roomedVisit.id, now!.id, checkedIn.json().visit.version)).statusCode).toBe(200);
+
+    const { timeZone } = await t.db.selectFrom('locations').select('timeZone').where('id', '=', locationId).executeTakeFirstOrThrow();
+    const date = DateTime.fromJSDate(new Date(roomedVisit.startsAt), { zone: timeZone }).toISODate();
+    const response = await frontDesk.request({ method: 'GET', url: `/api/scheduling/day?locationId=${locationId}&date=${date}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const schedule = response.json() as { byRoom: { roomId: string | null; appointments: { id: string; roomId: string | null; currentRoomId: string | null }[] }[] };
+    const idsIn = (roomId: string) => schedule.byRoom.find((column) => column.roomId === roomId)!.appointments.map((appointment) => appointment.id);
+    expect(idsIn(now!.id)).toContain(roomedVisit.id);
+    expect(idsIn(booked!.id)).not.toContain(roomedVisit.id);
+    expect(idsIn(booked!.id)).toContain(waitingVisit.id);
+    const rows = schedule.byRoom.flatMap((column) => column.appointments);
+    expect(rows.filter((row) => row.id === roomedVisit.id)).toEqual([expect.objectContaining({ roomId: booked!.id, currentRoomId: now!.id })]);
+    expect(rows.find((row) => row.id === waitingVisit.id)).toMatchObject({ roomId: booked!.id, currentRoomId: null });
   });
 });

@@ -37,6 +37,7 @@ export async function openDaySchedule(db: Kysely<Database>, context: SchedulingC
       providerName: row.providerName,
       appointmentTypeName: row.appointmentTypeName ?? null,
       color: row.color ?? null,
+      currentRoomId: row.currentRoomId,
     }));
     const byProvider = new Map<string, { providerId: string; providerName: string; appointments: typeof views }>();
     for (const view of views) {
@@ -44,9 +45,12 @@ export async function openDaySchedule(db: Kysely<Database>, context: SchedulingC
       group.appointments.push(view);
       byProvider.set(view.providerId, group);
     }
+    // A patient in an exam room now is shown under that room; otherwise under the room booked in advance.
+    const roomIds = new Set<string>(rooms.map((room) => room.id));
+    const placedIn = (view: (typeof views)[number]) => (view.currentRoomId !== null && roomIds.has(view.currentRoomId) ? view.currentRoomId : view.roomId);
     const byRoom = [
-      ...rooms.map((room) => ({ roomId: room.id as string | null, roomName: room.name, appointments: views.filter((view) => view.roomId === room.id) })),
-      { roomId: null, roomName: 'No room booked', appointments: views.filter((view) => view.roomId === null) },
+      ...rooms.map((room) => ({ roomId: room.id as string | null, roomName: room.name, appointments: views.filter((view) => placedIn(view) === room.id) })),
+      { roomId: null, roomName: 'No room booked', appointments: views.filter((view) => placedIn(view) === null) },
     ];
     await recordAudit(trx, context, views.map((view) => ({ action: 'read' as const, recordType: 'Appointment', recordId: view.id, patientId: view.patientId, details: { view: 'day-schedule', date } })));
     return { locationId, date, timeZone: location.timeZone, byProvider: [...byProvider.values()], byRoom };

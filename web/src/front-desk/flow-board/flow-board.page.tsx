@@ -32,22 +32,6 @@ const mainStepLabels: Partial<Record<VisitStatus, string>> = {
   checkout: 'To checkout',
 };
 
-type FlowTeam = 'front-desk' | 'clinical';
-
-/** Who moves a visit from one status to another, mirroring the server's state machine so each role sees only its own buttons (the server still decides). */
-function teamsFor(from: VisitStatus, to: VisitStatus): FlowTeam[] {
-  if (to === 'left-without-being-seen' || (from === 'with-provider' && to === 'checkout')) return ['front-desk', 'clinical'];
-  if (from === 'scheduled' || from === 'no-show' || (from === 'arrived' && (to === 'scheduled' || to === 'entered-in-error')) || (from === 'checkout' && to === 'done')) return ['front-desk'];
-  return ['clinical'];
-}
-
-function myTeams(roles: readonly string[]): FlowTeam[] {
-  const teams: FlowTeam[] = [];
-  if (roles.includes('front-desk') || roles.includes('manager')) teams.push('front-desk');
-  if (roles.some((role) => role === 'medical-assistant' || role === 'nurse' || role === 'provider' || role === 'manager')) teams.push('clinical');
-  return teams;
-}
-
 /** Statuses with no clock running: not yet here, or the visit is over. */
 const untimedStatuses: readonly VisitStatus[] = ['scheduled', 'done', 'no-show', 'cancelled', 'left-without-being-seen', 'entered-in-error'];
 
@@ -165,8 +149,8 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
 }) {
   const change = useChangeVisitStatus(locationId);
   const session = useSignedInSession();
-  const teams = myTeams(session.staffMember.roles);
-  const allowedNext = row.allowedNext.filter((to) => teamsFor(row.status, to).some((team) => teams.includes(team)));
+  /** The moves this signed-in person may make, as the server's state machine decides them. */
+  const allowedNext = row.allowedNextForYou;
   const minutes = minutesSince(row.statusChangedAt, now);
   const urgency = urgencyOf(minutes, thresholds, row.status);
   const size = isLarge ? 'md' : 'xs';
