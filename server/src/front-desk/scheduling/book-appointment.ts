@@ -11,6 +11,8 @@ export type { AppointmentRow } from './scheduling.repository.js';
 export type AppointmentSource = 'app' | 'fhir' | 'walk-in' | 'waitlist' | 'follow-up' | 'series';
 
 export interface BookAppointmentInput {
+  /** The new appointment's id (a FHIR create chooses it, so the FHIR id and the row id are one); generated when absent. */
+  id?: string;
   patientId: string;
   providerId: string;
   locationId: string;
@@ -102,6 +104,7 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
   if (holder) throw slotTaken(holder);
 
   const appointment = await trx.insertInto('appointments').values({
+    ...(input.id ? { id: input.id } : {}),
     organizationId,
     locationId: location.id,
     patientId: patient.id,

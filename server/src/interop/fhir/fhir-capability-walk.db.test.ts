@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import { makeStaffMember } from '../../../test/factories.js';
+import { createTask } from '../../platform/tasks/create-task.js';
 import { setUpFhir, type Caller, type FhirTestSetup } from './fhir-test-setup.js';
 
 let setup: FhirTestSetup;
@@ -7,6 +9,8 @@ let client: Caller;
 let statement: CapabilityStatement;
 const json = { 'content-type': 'application/fhir+json' };
 const today = new Date().toISOString().slice(0, 10);
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+let providerId = '';
 
 /** A resource of each writable type the walk creates; its values feed the search parameters. */
 const samples: Record<string, Resource> = {
@@ -14,6 +18,21 @@ const samples: Record<string, Resource> = {
   Practitioner: { resourceType: 'Practitioner', identifier: [{ system: 'urn:example:walk', value: 'walk-2' }], name: [{ family: 'Strider', given: ['Will'] }] },
   Organization: { resourceType: 'Organization', identifier: [{ system: 'urn:example:walk', value: 'walk-3' }], name: 'Walkabout Clinic' },
   Location: { resourceType: 'Location', identifier: [{ system: 'urn:example:walk', value: 'walk-4' }], name: 'Walkway Annex' },
+};
+/** Samples that reference what the walk made first (the walk's patient, a provider). */
+const sampleFor = (type: string, patientId: string): Resource =>
+  type === 'Appointment'
+    ? {
+      resourceType: 'Appointment', status: 'booked', start: `${tomorrow}T15:00:00Z`, end: `${tomorrow}T15:20:00Z`,
+      participant: [{ actor: { reference: `Patient/${patientId}` }, status: 'accepted' }, { actor: { reference: `Practitioner/${providerId}` }, status: 'accepted' }],
+    }
+    : samples[type]!;
+
+/** Rows a read-only type needs before the walk can read and search it. */
+const seeds: Record<string, (patientId: string) => Promise<void>> = {
+  Task: (patientId) => setup.t.db.transaction().execute(async (trx) => {
+    await createTask(trx, { actor: null, organizationId: setup.organizationId, clientAddress: '127.0.0.1', requestId: 'walk' }, { title: 'Walk task', kind: 'general', patientId, ownerStaffId: providerId, priority: 'urgent' });
+  }),
 };
 
 /** The value each listed search parameter is exercised with, so that `subject` matches it. Unknown parameters fail the walk. */
@@ -30,6 +49,10 @@ function valueFor(type: string, parameter: string, subject: Resource & Record<st
     case 'gender': return String(subject.gender);
     case 'patient': return `Patient/${patientId}`;
     case 'date': return `ge${today}`;
+    case 'practitioner': return (subject.participant as Array<{ actor: { reference: string } }>).find((item) => item.actor.reference.startsWith('Practitioner/'))!.actor.reference;
+    case 'status': return String(subject.status);
+    case 'priority': return String(subject.priority);
+    case 'owner': return (subject.owner as { reference: string }).reference;
     default: throw new Error(`The CapabilityStatement lists ${type}?${parameter}, which this walk does not know how to exercise.`);
   }
 }
@@ -37,6 +60,7 @@ function valueFor(type: string, parameter: string, subject: Resource & Record<st
 beforeAll(async () => {
   setup = await setUpFhir();
   client = await setup.client();
+  providerId = (await makeStaffMember(setup.t.db, setup.organizationId, ['provider'])).id;
   statement = (await setup.t.app.inject({ method: 'GET', url: '/fhir/R4/metadata' })).json() as CapabilityStatement;
 });
 afterAll(() => setup.t.close());
@@ -51,9 +75,10 @@ describe('CapabilityStatement walk', () => {
       const type = resource.type;
       const interactions = resource.interaction!.map((interaction) => interaction.code);
       let subject: Resource & Record<string, unknown>;
+      await seeds[type]?.(patientId);
       if (interactions.includes('create')) {
-        const created = await client({ method: 'POST', url: `/fhir/R4/${type}`, headers: json, payload: samples[type] });
-        expect(created.statusCode, `${type} create`).toBe(201);
+        const created = await client({ method: 'POST', url: `/fhir/R4/${type}`, headers: json, payload: sampleFor(type, patientId) });
+        expect(created.statusCode, `${type} create: ${created.body}`).toBe(201);
         subject = created.json() as Resource & Record<string, unknown>;
         if (type === 'Patient') patientId = subject.id!;
         exercised++;

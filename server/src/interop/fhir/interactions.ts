@@ -151,7 +151,7 @@ async function writeVersion(
     action: current ? 'update' : 'create',
     recordType: definition.type,
     recordId: id,
-    patientId: mapped.patientId,
+    patientId: mapped.auditPatientId ?? mapped.patientId,
     details: { via: 'fhir', versionId, ...(mapped.warnings.length ? { warnings: mapped.warnings.map((warning) => warning.code) } : {}) },
   });
   return { resource: stored, created: !current, warnings: mapped.warnings };

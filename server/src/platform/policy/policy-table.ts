@@ -108,6 +108,7 @@ export const policyTable = {
   'fhir.write': { allow: ['front-desk', 'medical-assistant', 'nurse', 'manager', 'admin', 'integration'], refusal: 'Your role does not change records through the FHIR API.' },
   'directory.read': { allow: [...everyoneSignedIn, 'integration'], refusal: 'Sign in first.' },
   'directory.import-outside-party': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration imports outside clinicians, organizations and locations.' },
+  'task.read': { allow: [...everyoneSignedIn, 'integration'], refusal: 'Sign in first.' },
   'audit-event.read': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration reads the audit trail as FHIR AuditEvents.' },
 } as const satisfies Record<string, PolicyRule>;
 

@@ -55,6 +55,8 @@ export interface WriteResult {
   patientId: string | null;
   /** Set when the mapped row already carries this version (the row and resource versions move together). */
   warnings: OperationOutcomeIssue[];
+  /** The patient the write's audit entry names when `patientId` is not the resource's own patient row (e.g. an Appointment's patient). */
+  auditPatientId?: string | null;
 }
 
 /** Everything the generic interactions need to serve one resource type. */

@@ -1,11 +1,13 @@
+import { appointmentDefinition } from '../resources/appointment.resource.js';
 import { auditEventDefinition } from '../resources/audit-event.resource.js';
 import { locationDefinition, organizationDefinition, practitionerDefinition } from '../resources/directory.resources.js';
 import { FhirError } from './operation-outcome.js';
 import { patientDefinition } from '../resources/patient.resource.js';
 import type { ResourceDefinition } from './resource-definition.js';
+import { taskDefinition } from '../resources/task.resource.js';
 
 /** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */
-export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, auditEventDefinition];
+export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, appointmentDefinition, taskDefinition, auditEventDefinition];
 
 const byType = new Map(resourceDefinitions.map((definition) => [definition.type, definition]));
 
