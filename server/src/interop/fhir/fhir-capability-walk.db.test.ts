@@ -30,6 +30,12 @@ const sampleFor = (type: string, patientId: string): Resource =>
 
 /** Rows a read-only type needs before the walk can read and search it. */
 const seeds: Record<string, (patientId: string) => Promise<void>> = {
+  Schedule: async () => {
+    const type = await setup.t.db.insertInto('appointmentTypes').values({ organizationId: setup.organizationId, name: 'Walk visit', durationMinutes: 20 }).returning('id').executeTakeFirstOrThrow();
+    await setup.t.db.insertInto('scheduleTemplates').values({
+      organizationId: setup.organizationId, locationId: setup.locationId, providerId, weekday: 1, startsAtLocal: '09:00', endsAtLocal: '12:00', slotMinutes: 20, appointmentTypeIds: [type.id], effectiveFrom: today, effectiveUntil: null,
+    }).execute();
+  },
   Task: (patientId) => setup.t.db.transaction().execute(async (trx) => {
     await createTask(trx, { actor: null, organizationId: setup.organizationId, clientAddress: '127.0.0.1', requestId: 'walk' }, { title: 'Walk task', kind: 'general', patientId, ownerStaffId: providerId, priority: 'urgent' });
   }),
@@ -51,6 +57,7 @@ function valueFor(type: string, parameter: string, subject: Resource & Record<st
     case 'date': return `ge${today}`;
     case 'practitioner': return (subject.participant as Array<{ actor: { reference: string } }>).find((item) => item.actor.reference.startsWith('Practitioner/'))!.actor.reference;
     case 'status': return String(subject.status);
+    case 'actor': return (subject.actor as Array<{ reference: string }>)[0]!.reference;
     case 'priority': return String(subject.priority);
     case 'owner': return (subject.owner as { reference: string }).reference;
     default: throw new Error(`The CapabilityStatement lists ${type}?${parameter}, which this walk does not know how to exercise.`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Appointment, Bundle, OperationOutcome, Patient, Task } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, OperationOutcome, Patient, Schedule, Task } from '@medplum/fhirtypes';
 import { makeStaffMember } from '../../../test/factories.js';
 import { createTask } from '../../platform/tasks/create-task.js';
 import { setUpFhir, withoutServerParts, type Caller, type FhirTestSetup } from './fhir-test-setup.js';
@@ -161,5 +161,22 @@ describe('FHIR Task', () => {
     });
     const write = await client({ method: 'POST', url: '/fhir/R4/Task', headers: json, payload: { resourceType: 'Task', status: 'requested', intent: 'order' } });
     expect(write.statusCode).toBe(405);
+  });
+});
+
+describe('FHIR Schedule', () => {
+  it('serves one Schedule per provider and location from the templates, found by actor', async () => {
+    const scheduled = (await makeStaffMember(setup.t.db, setup.organizationId, ['provider'], { displayName: 'Sam Ortiz' })).id;
+    const type = await setup.t.db.insertInto('appointmentTypes').values({ organizationId: setup.organizationId, name: 'Follow-up', durationMinutes: 20 }).returning('id').executeTakeFirstOrThrow();
+    const template = { organizationId: setup.organizationId, locationId: setup.locationId, providerId: scheduled, startsAtLocal: '09:00', endsAtLocal: '12:00', slotMinutes: 20, appointmentTypeIds: [type.id], effectiveFrom: dateIn(0), effectiveUntil: null };
+    await setup.t.db.insertInto('scheduleTemplates').values([{ ...template, weekday: 1 }, { ...template, weekday: 3, label: 'Mornings' }]).execute();
+    const found = await search('Schedule', `actor=Practitioner/${scheduled}`);
+    expect(found).toHaveLength(1);
+    const schedule = (await client({ method: 'GET', url: `/fhir/R4/Schedule/${found[0]}` })).json() as Schedule;
+    expect(schedule).toMatchObject({
+      resourceType: 'Schedule', active: true, comment: 'Mornings', planningHorizon: { start: dateIn(0) },
+      actor: [{ reference: `Practitioner/${scheduled}`, display: 'Sam Ortiz' }, { reference: `Location/${setup.locationId}` }],
+    });
+    expect(await search('Schedule', `actor=${providerId}`)).toEqual([]);
   });
 });

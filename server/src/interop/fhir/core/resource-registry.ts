@@ -4,10 +4,11 @@ import { locationDefinition, organizationDefinition, practitionerDefinition } fr
 import { FhirError } from './operation-outcome.js';
 import { patientDefinition } from '../resources/patient.resource.js';
 import type { ResourceDefinition } from './resource-definition.js';
+import { scheduleDefinition } from '../resources/schedule.resource.js';
 import { taskDefinition } from '../resources/task.resource.js';
 
 /** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */
-export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, appointmentDefinition, taskDefinition, auditEventDefinition];
+export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, scheduleDefinition, appointmentDefinition, taskDefinition, auditEventDefinition];
 
 const byType = new Map(resourceDefinitions.map((definition) => [definition.type, definition]));
 
