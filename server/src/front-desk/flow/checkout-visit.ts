@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import type { checkoutRequestSchema, checkoutResponseSchema } from '../../../../contracts/front-desk/flow.contract.js';
 import { AppError } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
-import { bookAppointment, searchOpenSlots } from '../scheduling/index.js';
-import { lockAppointment } from './flow.repository.js';
+import { bookAppointment, lockAppointment, searchOpenSlots } from '../scheduling/index.js';
 import { lockVisit, moveVisit, type FlowContext } from './move-visit.js';
 
 type CheckoutInput = z.output<typeof checkoutRequestSchema>;

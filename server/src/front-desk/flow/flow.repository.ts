@@ -1,19 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 
-/** Locks one appointment of the organization for the rest of the transaction. */
-export function lockAppointment(trx: Kysely<Database>, organizationId: string, appointmentId: string) {
-  return trx
-    .selectFrom('appointments')
-    .selectAll()
-    .where('id', '=', appointmentId)
-    .where('organizationId', '=', organizationId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export type LockedAppointment = NonNullable<Awaited<ReturnType<typeof lockAppointment>>>;
-
 /** Locks one exam room of the organization for the rest of the transaction. */
 export function lockRoom(trx: Kysely<Database>, organizationId: string, roomId: string) {
   return trx

@@ -6,7 +6,8 @@ import type { Database } from '../../platform/db/schema.js';
 import { cancelAppointmentReminders } from '../reminders/schedule-reminders.js';
 import type { AppointmentStatus } from '../scheduling/scheduling.table.js';
 import { decideTransition, inRoomStatuses } from './flow-state-machine.js';
-import { lockAppointment, lockRoom, setRoomState, type LockedAppointment } from './flow.repository.js';
+import { lockAppointment, recordStatusChange, type AppointmentRow as LockedAppointment } from '../scheduling/index.js';
+import { lockRoom, setRoomState } from './flow.repository.js';
 
 /** Who is moving the visit: the request's audit context plus the roles the state machine checks. */
 export interface FlowContext extends AuditContext {
@@ -96,20 +97,17 @@ export async function moveVisit(trx: Kysely<Database>, context: FlowContext, app
     .executeTakeFirstOrThrow();
 
   const roomId = currentRoomId ?? appointment.currentRoomId;
-  await trx
-    .insertInto('appointmentStatusChanges')
-    .values({
-      organizationId: context.organizationId,
-      appointmentId: appointment.id,
-      fromStatus: from,
-      toStatus: to,
-      changedAt: now,
-      changedBy: context.staffMemberId,
-      changedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
-      roomId,
-      note: options.note ?? null,
-    })
-    .execute();
+  await recordStatusChange(trx, {
+    organizationId: context.organizationId,
+    appointmentId: appointment.id,
+    fromStatus: from,
+    toStatus: to,
+    changedAt: now,
+    changedBy: context.staffMemberId,
+    changedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
+    roomId,
+    note: options.note ?? null,
+  });
   if (releasesReminders.includes(to)) await cancelAppointmentReminders(trx, appointment.id);
   await recordAudit(trx, context, {
     action: 'update', recordType: 'Appointment', recordId: appointment.id, patientId: appointment.patientId,

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { publishLiveEvent, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import { moveVisit, type FlowContext } from '../flow/move-visit.js';
-import { lockAppointment } from '../flow/flow.repository.js';
+import { lockAppointment } from '../scheduling/index.js';
 import { hashConfirmationToken } from './reminder-worker.js';
 import { messageLanguageFor } from './schedule-reminders.js';
 

@@ -130,7 +130,8 @@ export async function findHolder(db: Db, organizationId: string, probe: HolderPr
   };
 }
 
-export async function lockAppointment(trx: Transaction<Database>, organizationId: string, appointmentId: string): Promise<AppointmentRow | undefined> {
+/** Locks one appointment of the organization for the rest of the transaction. */
+export async function lockAppointment(trx: Db, organizationId: string, appointmentId: string): Promise<AppointmentRow | undefined> {
   return trx
     .selectFrom('appointments')
     .selectAll()
@@ -146,9 +147,12 @@ export async function getAppointment(db: Db, organizationId: string, appointment
 
 export async function recordStatusChange(
   db: Db,
-  change: { organizationId: string; appointmentId: string; fromStatus: AppointmentRow['status'] | null; toStatus: AppointmentRow['status']; changedBy: string | null; changedByClient: string | null; note?: string | null },
+  change: {
+    organizationId: string; appointmentId: string; fromStatus: AppointmentRow['status'] | null; toStatus: AppointmentRow['status'];
+    changedBy: string | null; changedByClient: string | null; note?: string | null; roomId?: string | null; changedAt?: Date;
+  },
 ): Promise<void> {
-  await db.insertInto('appointmentStatusChanges').values({ ...change, roomId: null, note: change.note ?? null }).execute();
+  await db.insertInto('appointmentStatusChanges').values({ ...change, roomId: change.roomId ?? null, note: change.note ?? null }).execute();
 }
 
 /** True for PostgreSQL's exclusion_violation (23P01), as `pg` and PGlite both report it. */

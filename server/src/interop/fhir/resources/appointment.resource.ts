@@ -3,7 +3,7 @@ import type { Appointment, AppointmentParticipant, Resource } from '@medplum/fhi
 import { AppError } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { bookAppointment } from '../../../front-desk/scheduling/index.js';
-import { isExclusionViolation, recordStatusChange } from '../../../front-desk/scheduling/scheduling.repository.js';
+import { isExclusionViolation, recordStatusChange } from '../../../front-desk/scheduling/index.js';
 import type { AppointmentStatus } from '../../../front-desk/scheduling/scheduling.table.js';
 import { FhirError } from '../core/operation-outcome.js';
 import { check, isUuid } from '../core/fhir-values.js';
