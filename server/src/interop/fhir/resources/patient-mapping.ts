@@ -1,29 +1,18 @@
 import type { ContactPoint, HumanName, Identifier, Patient } from '@medplum/fhirtypes';
+import type { Selectable } from 'kysely';
+import type { PatientsTable } from '../../../front-desk/patients/patients.table.js';
 
 /** The clinic's MRN identifier system. */
 export const MRN_SYSTEM = 'http://medassist.example/fhir/mrn';
 const LANGUAGE_SYSTEM = 'urn:ietf:bcp:47';
 
+type PatientRow = Selectable<PatientsTable>;
+
 /** What of a FHIR Patient maps onto the patients row (the rest lives in the stored JSON only). */
-export interface MappedPatientFields {
-  givenName: string;
-  middleName: string;
-  familyName: string;
-  nameSuffix: string;
-  preferredName: string;
-  dateOfBirth: string;
-  sexAtBirth: 'female' | 'male' | 'unknown';
-  addressLine1: string;
-  addressLine2: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  mobilePhone: string;
-  homePhone: string;
-  workPhone: string;
-  email: string;
-  preferredLanguage: string;
-}
+export type MappedPatientFields = Pick<PatientRow,
+  | 'givenName' | 'middleName' | 'familyName' | 'nameSuffix' | 'preferredName' | 'dateOfBirth' | 'sexAtBirth'
+  | 'addressLine1' | 'addressLine2' | 'city' | 'state' | 'postalCode' | 'mobilePhone' | 'homePhone' | 'workPhone'
+  | 'email' | 'preferredLanguage'>;
 
 export type PatientMapping =
   | { onRegister: true; fields: MappedPatientFields; mrn: string | undefined; active: boolean }
@@ -81,28 +70,7 @@ export function mapPatient(patient: Patient): PatientMapping {
 }
 
 /** The patients row as FHIR reads it (camelCase keys, as the source relation hands it over). */
-export interface PatientRowView {
-  id: string;
-  mrn: string;
-  givenName: string;
-  middleName: string;
-  familyName: string;
-  nameSuffix: string;
-  preferredName: string;
-  dateOfBirth: string;
-  sexAtBirth: 'female' | 'male' | 'unknown';
-  addressLine1: string;
-  addressLine2: string;
-  city: string;
-  state: string;
-  postalCode: string;
-  mobilePhone: string;
-  homePhone: string;
-  workPhone: string;
-  email: string;
-  preferredLanguage: string;
-  status: 'active' | 'merged' | 'inactive';
-}
+export type PatientRowView = MappedPatientFields & Pick<PatientRow, 'id' | 'mrn' | 'status'>;
 
 /**
  * A Patient generated from the clinic's row. With `base` (the JSON last sent through FHIR, before
