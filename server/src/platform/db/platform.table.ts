@@ -31,6 +31,10 @@ export interface OrganizationSettingsTable {
   /** Minutes before an appointment's start at which reminders go out (default 48 h and 2 h). */
   reminderOffsetsMinutes: Generated<number[]>;
   confirmationLinkValidHours: Generated<number>;
+  /** Minutes an unacknowledged critical-vital alert waits before it escalates (default 5). */
+  criticalAlertEscalateMinutes: Generated<number>;
+  /** The clinic's vital-sign thresholds (null: the defaults in exam-room/vitals/thresholds.ts). */
+  vitalThresholds: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   version: Generated<number>;
   updatedAt: Generated<Date>;
 }

@@ -36,6 +36,23 @@ import type { AppointmentConfirmationTokensTable, MessageTemplatesTable, Patient
 import type { LiveEventsTable } from '../events/live-events.table.js';
 import type { TasksTable } from '../tasks/tasks.table.js';
 import type { FhirResourceHistoryTable, FhirResourcesTable } from '../../interop/fhir/fhir.table.js';
+import type {
+  AfterVisitSummariesTable,
+  AfterVisitTemplatesTable,
+  AllergiesTable,
+  AllergyStatementsTable,
+  EncountersTable,
+  HistoryEntriesTable,
+  ImmunizationsTable,
+  MedicationListsTable,
+  MedicationsTable,
+  ObservationsTable,
+  ProblemsTable,
+  RoomingChecklistItemsTable,
+  ScreeningsTable,
+  SocialHistoriesTable,
+  VitalAlertsTable,
+} from '../../exam-room/exam-room.table.js';
 
 export interface Database {
   organizations: OrganizationsTable;
@@ -70,4 +87,19 @@ export interface Database {
   tasks: TasksTable;
   fhirResources: FhirResourcesTable;
   fhirResourceHistory: FhirResourceHistoryTable;
+  roomingChecklistItems: RoomingChecklistItemsTable;
+  encounters: EncountersTable;
+  observations: ObservationsTable;
+  vitalAlerts: VitalAlertsTable;
+  allergies: AllergiesTable;
+  allergyStatements: AllergyStatementsTable;
+  medicationLists: MedicationListsTable;
+  medications: MedicationsTable;
+  problems: ProblemsTable;
+  historyEntries: HistoryEntriesTable;
+  socialHistories: SocialHistoriesTable;
+  immunizations: ImmunizationsTable;
+  screenings: ScreeningsTable;
+  afterVisitTemplates: AfterVisitTemplatesTable;
+  afterVisitSummaries: AfterVisitSummariesTable;
 }
