@@ -15,6 +15,7 @@ import { registerAccessControl } from './platform/policy/require-policy.js';
 import { platformRoutes } from './platform/index.js';
 import { frontDeskRoutes } from './front-desk/index.js';
 import { interopRoutes } from './interop/index.js';
+import { examRoomRoutes } from './exam-room/index.js';
 import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
 import { smtpSender, startReminderWorker } from './front-desk/reminders/index.js';
 
@@ -81,6 +82,7 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
 
   await app.register(platformRoutes, { database });
   await app.register(frontDeskRoutes);
+  await app.register(examRoomRoutes);
   await app.register(interopRoutes);
   if (extraRoutes) await app.register(async (scope) => extraRoutes(scope));
   await registerWebApp(app, config.webRoot);
