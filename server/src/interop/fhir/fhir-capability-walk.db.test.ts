@@ -26,7 +26,34 @@ const sampleFor = (type: string, patientId: string): Resource =>
       resourceType: 'Appointment', status: 'booked', start: `${tomorrow}T15:00:00Z`, end: `${tomorrow}T15:20:00Z`,
       participant: [{ actor: { reference: `Patient/${patientId}` }, status: 'accepted' }, { actor: { reference: `Practitioner/${providerId}` }, status: 'accepted' }],
     }
-    : samples[type]!;
+    : samples[type] ?? referencingSamples(patientId)[type]!;
+
+const now = new Date().toISOString();
+const later = new Date(Date.now() + 3_600_000).toISOString();
+const loinc = (code: string, display: string) => ({ coding: [{ system: 'http://loinc.org', code, display }] });
+/** Samples of the types that name the walk's patient. */
+const referencingSamples = (patientId: string): Record<string, Resource> => ({
+  PractitionerRole: {
+    resourceType: 'PractitionerRole', identifier: [{ system: 'urn:example:walk', value: 'walk-5' }], practitioner: { reference: 'Practitioner/outside-1' },
+    code: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/practitioner-role', code: 'doctor' }] }], specialty: [{ coding: [{ system: 'http://nucc.org/provider-taxonomy', code: '207Q00000X' }] }],
+  },
+  Slot: { resourceType: 'Slot', schedule: { reference: 'Schedule/outside-schedule' }, status: 'free', start: now, end: later },
+  Communication: {
+    resourceType: 'Communication', status: 'completed', subject: { reference: `Patient/${patientId}` }, sent: now,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'notification' }] }], payload: [{ contentString: 'Walk message' }],
+  },
+  DocumentReference: {
+    resourceType: 'DocumentReference', status: 'current', subject: { reference: `Patient/${patientId}` }, date: now, type: loinc('34133-9', 'Summary of episode note'),
+    category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'clinical-note' }] }],
+    content: [{ attachment: { contentType: 'text/plain', data: 'V2Fsaw==' } }], context: { period: { start: now } },
+  },
+});
+
+/** `system|code` of the first coding of a CodeableConcept (or of the first of a list of them). */
+const token = (concept: unknown): string => {
+  const first = (Array.isArray(concept) ? concept[0] : concept) as { coding: Array<{ system: string; code: string }> };
+  return `${first.coding[0]!.system}|${first.coding[0]!.code}`;
+};
 
 /** Rows a read-only type needs before the walk can read and search it. */
 const seeds: Record<string, (patientId: string) => Promise<void>> = {
@@ -55,11 +82,21 @@ function valueFor(type: string, parameter: string, subject: Resource & Record<st
     case 'gender': return String(subject.gender);
     case 'patient': return `Patient/${patientId}`;
     case 'date': return `ge${today}`;
-    case 'practitioner': return (subject.participant as Array<{ actor: { reference: string } }>).find((item) => item.actor.reference.startsWith('Practitioner/'))!.actor.reference;
+    case 'practitioner':
+      if (type === 'PractitionerRole') return (subject.practitioner as { reference: string }).reference;
+      return (subject.participant as Array<{ actor: { reference: string } }>).find((item) => item.actor.reference.startsWith('Practitioner/'))!.actor.reference;
     case 'status': return String(subject.status);
     case 'actor': return (subject.actor as Array<{ reference: string }>)[0]!.reference;
     case 'priority': return String(subject.priority);
     case 'owner': return (subject.owner as { reference: string }).reference;
+    case 'subject': return `Patient/${patientId}`;
+    case 'role': return token(subject.code);
+    case 'specialty': return token(subject.specialty);
+    case 'category': return token(subject.category);
+    case 'type': return token(subject.type);
+    case 'code': return token(subject.code);
+    case 'sent': case 'period': case 'start': return `ge${today}`;
+    case 'schedule': return (subject.schedule as { reference: string }).reference;
     default: throw new Error(`The CapabilityStatement lists ${type}?${parameter}, which this walk does not know how to exercise.`);
   }
 }

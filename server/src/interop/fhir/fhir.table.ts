@@ -12,6 +12,8 @@ export interface FhirResourcesTable {
   deleted: ColumnType<boolean, boolean | undefined, boolean>;
   /** The patients row this Patient maps to (null: not on the clinic register, or not a Patient). */
   patientId: string | null;
+  /** The clinical row (encounters, observations, allergies …) a resource of a mapped clinical type is kept beside. */
+  rowId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FhirResourceHistoryTable {

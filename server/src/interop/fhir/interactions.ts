@@ -146,7 +146,7 @@ async function writeVersion(
   const mapped = definition.writeMapped ? await definition.writeMapped(trx, context, { id, resource: write.resource, current, versionId, now }) : { patientId: null, warnings: [] };
   const { meta, ...content } = write.resource;
   const stored = { ...content, id, meta: { ...meta, versionId: String(versionId), lastUpdated: now.toISOString() } } as Resource;
-  await storeVersion(trx, { organizationId: context.organizationId, resourceType: definition.type, id, versionId, lastUpdated: now, resource: stored, patientId: mapped.patientId });
+  await storeVersion(trx, { organizationId: context.organizationId, resourceType: definition.type, id, versionId, lastUpdated: now, resource: stored, patientId: mapped.patientId, rowId: mapped.rowId ?? null });
   await recordAudit(trx, context.audit, {
     action: current ? 'update' : 'create',
     recordType: definition.type,

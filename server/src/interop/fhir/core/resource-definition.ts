@@ -13,6 +13,12 @@ export interface FhirContext {
   organizationId: string;
   actor: Actor;
   baseUrl: string;
+  /**
+   * Why the write happens: absent for live API calls; 'import' for historical records loaded by
+   * `npm run import` or the admin import (stored as sent, nothing derived: no alerts, no tasks;
+   * mapped rows carry source 'import').
+   */
+  source?: 'import';
 }
 
 export type SearchParameterType = 'token' | 'string' | 'date' | 'reference';
@@ -25,10 +31,10 @@ export interface SearchParameterDefinition {
   column: string;
   /**
    * How values match the column: `id` (text), `identifier` (jsonb array of {system, value}),
-   * `code` (text code), `strings` (text[]; starts-with, :exact, :contains), `date-range` (FHIR date
+   * `code` (text code), `tokens` (text[] holding each coding as `code` and `system|code`), `strings` (text[]; starts-with, :exact, :contains), `date-range` (FHIR date
    * text, partial dates are ranges), `instant` (timestamptz), `reference` (text id of the target).
    */
-  match: 'id' | 'identifier' | 'code' | 'strings' | 'date-range' | 'instant' | 'reference';
+  match: 'id' | 'identifier' | 'code' | 'tokens' | 'strings' | 'date-range' | 'instant' | 'reference';
   /** For `reference`: the resource type the reference must name. */
   target?: string;
 }
@@ -57,6 +63,8 @@ export interface WriteResult {
   warnings: OperationOutcomeIssue[];
   /** The patient the write's audit entry names when `patientId` is not the resource's own patient row (e.g. an Appointment's patient). */
   auditPatientId?: string | null;
+  /** The clinical row the stored JSON is kept beside (fhir_resources.row_id), for the mapped clinical types. */
+  rowId?: string | null;
 }
 
 /** Everything the generic interactions need to serve one resource type. */

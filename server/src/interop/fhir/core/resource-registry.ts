@@ -6,9 +6,13 @@ import { patientDefinition } from '../resources/patient.resource.js';
 import type { ResourceDefinition } from './resource-definition.js';
 import { scheduleDefinition } from '../resources/schedule.resource.js';
 import { taskDefinition } from '../resources/task.resource.js';
+import { communicationDefinition, documentReferenceDefinition, practitionerRoleDefinition, slotDefinition } from '../resources/stored.resources.js';
 
 /** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */
-export const resourceDefinitions: readonly ResourceDefinition[] = [patientDefinition, practitionerDefinition, organizationDefinition, locationDefinition, scheduleDefinition, appointmentDefinition, taskDefinition, auditEventDefinition];
+export const resourceDefinitions: readonly ResourceDefinition[] = [
+  patientDefinition, practitionerDefinition, practitionerRoleDefinition, organizationDefinition, locationDefinition, scheduleDefinition, slotDefinition, appointmentDefinition,
+  taskDefinition, communicationDefinition, documentReferenceDefinition, auditEventDefinition,
+];
 
 const byType = new Map(resourceDefinitions.map((definition) => [definition.type, definition]));
 

@@ -73,15 +73,15 @@ export async function countCandidates(db: Db, definition: ResourceDefinition, co
 /** Stores one version of a resource as sent, current and in its history, inside the caller's transaction. */
 export async function storeVersion(
   trx: Transaction<Database>,
-  version: { organizationId: string; resourceType: string; id: string; versionId: number; lastUpdated: Date; resource: Resource; patientId: string | null },
+  version: { organizationId: string; resourceType: string; id: string; versionId: number; lastUpdated: Date; resource: Resource; patientId: string | null; rowId?: string | null },
 ): Promise<void> {
   const json = JSON.stringify(version.resource);
   await trx
     .insertInto('fhirResources')
-    .values({ ...version, resource: json, deleted: false })
+    .values({ ...version, rowId: version.rowId ?? null, resource: json, deleted: false })
     .onConflict((conflict) =>
       conflict.columns(['organizationId', 'resourceType', 'id']).doUpdateSet({
-        versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json, deleted: false, patientId: version.patientId,
+        versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json, deleted: false, patientId: version.patientId, rowId: version.rowId ?? null,
       }),
     )
     .execute();

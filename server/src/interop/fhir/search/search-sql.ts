@@ -33,7 +33,7 @@ function valuePredicate(definition: SearchParameterDefinition, modifier: string 
   const label = definition.name;
   if (modifier === 'missing') {
     if (value !== 'true' && value !== 'false') throw new FhirError(400, 'invalid', `${label}:missing takes true or false.`);
-    const isEmpty = definition.match === 'strings' || definition.match === 'identifier'
+    const isEmpty = definition.match === 'strings' || definition.match === 'tokens' || definition.match === 'identifier'
       ? sql<boolean>`coalesce(cardinality(${definition.match === 'identifier' ? sql`array(select jsonb_array_elements(${column}))` : column}), 0) = 0`
       : sql<boolean>`${column} is null`;
     return value === 'true' ? isEmpty : sql<boolean>`not (${isEmpty})`;
@@ -44,6 +44,12 @@ function valuePredicate(definition: SearchParameterDefinition, modifier: string 
     case 'code': {
       const code = value.includes('|') ? value.slice(value.indexOf('|') + 1) : value;
       return sql<boolean>`${column} = ${code}`;
+    }
+    case 'tokens': {
+      // Each coding is held twice, as `code` and as `system|code`: code, system|code and |code match directly.
+      const bar = value.indexOf('|');
+      if (bar !== -1 && bar === value.length - 1) return sql<boolean>`exists (select 1 from unnest(${column}) as t(v) where t.v like ${`${escapeLike(value)}%`})`;
+      return sql<boolean>`${bar === 0 ? value.slice(1) : value} = any(${column})`;
     }
     case 'identifier': {
       const bar = value.indexOf('|');
@@ -103,7 +109,7 @@ function valuePredicate(definition: SearchParameterDefinition, modifier: string 
 }
 
 const modifiersByMatch: Record<SearchParameterDefinition['match'], string[]> = {
-  id: ['missing'], identifier: ['missing'], code: ['missing', 'not'], strings: ['exact', 'contains', 'missing'],
+  id: ['missing'], identifier: ['missing'], code: ['missing', 'not'], tokens: ['missing', 'not'], strings: ['exact', 'contains', 'missing'],
   'date-range': ['missing'], instant: ['missing'], reference: ['missing'],
 };
 
