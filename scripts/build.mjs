@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 const only = process.argv[2];
 if (only !== 'web') {
   await build({
-    entryPoints: { main: 'server/src/main.ts', 'audit-verify': 'scripts/audit-verify.ts', generate: 'scripts/generate.ts' },
+    entryPoints: { main: 'server/src/main.ts', 'audit-verify': 'scripts/audit-verify.ts', generate: 'scripts/generate.ts', import: 'scripts/import.ts' },
     outdir: 'dist/server',
     bundle: true,
     platform: 'node',

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Resource } from '@medplum/fhirtypes';
+import { recordAudit } from '../../../platform/index.js';
+import type { Database } from '../../../platform/db/schema.js';
+import { ID_PATTERN } from '../core/fhir-values.js';
+import { FhirError, toOutcome } from '../core/operation-outcome.js';
+import type { FhirContext, ResourceDefinition } from '../core/resource-definition.js';
+import { resourceDefinitions } from '../core/resource-registry.js';
+import { checkSubmitted, createResource } from '../interactions.js';
+
+/**
+ * One unit of an import, loaded in one database transaction: a patient's transaction Bundle, or a
+ * slice of an NDJSON file. `fullUrl` (urn:uuid) lets the unit's references name each other.
+ */
+export interface ImportUnit {
+  /** Where the unit comes from (file name, line range), for the summary. */
+  label: string;
+  entries: Array<{ fullUrl?: string | undefined; resource: unknown }>;
+}
+
+export type SkipReason = 'type not supported yet' | 'type is read-only here' | 'not a resource';
+
+export interface UnitResult {
+  /** Resources written, per type. */
+  loaded: Record<string, number>;
+  /** Resources already present (same id, or a Patient with the same identifier): left as they are. */
+  alreadyPresent: Record<string, number>;
+  /** Resources not loaded on purpose, per reason and type. */
+  skipped: Record<string, Record<string, number>>;
+  /** Resources refused (invalid content, broken rule), with why; the rest of the unit loads. */
+  failed: Array<{ label: string; resourceType: string; id: string | undefined; status: number; message: string; expression?: string[] | undefined }>;
+  /** Patients loaded or already present (the progress bar's patient count). */
+  patients: number;
+}
+
+export const emptyResult = (): UnitResult => ({ loaded: {}, alreadyPresent: {}, skipped: {}, failed: [], patients: 0 });
+
+const bump = (counts: Record<string, number>, key: string, by = 1) => { counts[key] = (counts[key] ?? 0) + by; };
+
+/** Adds `from` into `into` (summaries of many units). */
+export function addResult(into: UnitResult, from: UnitResult): UnitResult {
+  for (const [type, n] of Object.entries(from.loaded)) bump(into.loaded, type, n);
+  for (const [type, n] of Object.entries(from.alreadyPresent)) bump(into.alreadyPresent, type, n);
+  for (const [reason, byType] of Object.entries(from.skipped)) for (const [type, n] of Object.entries(byType)) bump((into.skipped[reason] ??= {}), type, n);
+  into.failed.push(...from.failed.slice(0, Math.max(0, 1000 - into.failed.length)));
+  into.patients += from.patients;
+  return into;
+}
+
+export const countOf = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+export const resourcesIn = (result: UnitResult) =>
+  countOf(result.loaded) + countOf(result.alreadyPresent) + Object.values(result.skipped).reduce((sum, byType) => sum + countOf(byType), 0) + result.failed.length;
+
+const URN = /^urn:uuid:[0-9a-f-]{36}$/i;
+
+/** Replaces references to the unit's urn:uuids with Type/id; returns the urn:uuids that name nothing in the unit. */
+function resolveReferences(value: unknown, ids: Map<string, string>, unresolved: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveReferences(item, ids, unresolved));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key === 'reference' && typeof item === 'string' && item.startsWith('urn:uuid:')) {
+      const resolved = ids.get(item.toLowerCase());
+      if (!resolved) unresolved.add(item);
+      out[key] = resolved ?? item;
+    } else {
+      out[key] = resolveReferences(item, ids, unresolved);
+    }
+  }
+  return out;
+}
+
+interface Planned {
+  index: number;
+  definition: ResourceDefinition;
+  id: string;
+  resource: Record<string, unknown>;
+}
+
+const definitions = () => new Map(resourceDefinitions.map((definition) => [definition.type, definition]));
+
+/** The first identifier with a system and value: how an imported Patient is recognised again. */
+function keyIdentifier(resource: Record<string, unknown>): { system: string; value: string } | undefined {
+  const identifiers = Array.isArray(resource.identifier) ? (resource.identifier as Array<Record<string, unknown>>) : [];
+  const first = identifiers.find((identifier) => typeof identifier?.system === 'string' && typeof identifier?.value === 'string');
+  return first ? { system: first.system as string, value: first.value as string } : undefined;
+}
+
+/**
+ * Loads one unit through the FHIR mapping, in one transaction (so an import killed half-way has
+ * whole units or nothing, and a re-run completes it). Idempotent: a resource whose id is already
+ * stored, or a Patient whose first identifier is already stored, is left as it is (a conditional
+ * create). Types the registry does not serve are skipped with the reason; invalid resources fail
+ * alone. Types stored as sent are written in one statement; mapped types (Patient and the clinical
+ * types) go one by one through createResource, each in a savepoint.
+ */
+export async function importUnit(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
+  const result = emptyResult();
+  const byType = definitions();
+  const fail = (resourceType: string, id: string | undefined, error: unknown) => {
+    const { status, body } = toOutcome(error);
+    const issue = body.issue[0]!;
+    result.failed.push({ label: unit.label, resourceType, id, status, message: issue.diagnostics ?? issue.code, expression: issue.expression });
+  };
+
+  // 1. Which entries load, and at which id (the resource's own id, else its urn:uuid, else a new one).
+  const planned: Planned[] = [];
+  const ids = new Map<string, string>();
+  unit.entries.forEach((entry, index) => {
+    const resource = entry.resource as Record<string, unknown> | null;
+    if (typeof resource !== 'object' || resource === null || typeof resource.resourceType !== 'string') {
+      bump((result.skipped['not a resource'] ??= {}), 'unknown');
+      return;
+    }
+    const type = resource.resourceType;
+    const definition = byType.get(type);
+    const urn = entry.fullUrl && URN.test(entry.fullUrl) ? entry.fullUrl.toLowerCase() : undefined;
+    const ownId = typeof resource.id === 'string' && ID_PATTERN.test(resource.id) ? resource.id : undefined;
+    const id = ownId ?? urn?.slice('urn:uuid:'.length) ?? randomUUID();
+    if (urn) ids.set(urn, `${type}/${id}`);
+    if (!definition) {
+      bump((result.skipped['type not supported yet'] ??= {}), type);
+      return;
+    }
+    if (!definition.interactions.includes('create')) {
+      bump((result.skipped['type is read-only here'] ??= {}), type);
+      return;
+    }
+    planned.push({ index, definition, id, resource });
+  });
+  if (planned.length === 0) return result;
+
+  await db.transaction().execute(async (trx) => {
+    // 2. What is already there: by id (one query), and Patients by their key identifier.
+    const present = await sql<{ resourceType: string; id: string }>`
+      select resource_type, id from fhir_resources
+      where organization_id = ${context.organizationId}
+        and (resource_type, id) in (select * from unnest(${planned.map((plan) => plan.definition.type)}::text[], ${planned.map((plan) => plan.id)}::text[]))`.execute(trx);
+    const existing = new Set(present.rows.map((row) => `${row.resourceType}/${row.id}`));
+    const patients = planned.filter((plan) => plan.definition.type === 'Patient' && !existing.has(`Patient/${plan.id}`));
+    const keyed = patients.map((plan) => ({ plan, key: keyIdentifier(plan.resource) })).filter((item) => item.key);
+    if (keyed.length > 0) {
+      const matches = await sql<{ id: string; identifiers: Array<{ system?: string; value?: string }> }>`
+        select id, resource->'identifier' as identifiers from fhir_resources
+        where organization_id = ${context.organizationId} and resource_type = 'Patient'
+          and (${sql.join(keyed.map(({ key }) => sql`resource @> ${JSON.stringify({ identifier: [key] })}::jsonb`), sql` or `)})`.execute(trx);
+      for (const { plan, key } of keyed) {
+        const holders = matches.rows.filter((row) => (row.identifiers ?? []).some((identifier) => identifier.system === key!.system && identifier.value === key!.value));
+        if (holders.length === 1) {
+          // The same patient, stored under another id: the unit's references now name that one.
+          for (const [urn, target] of ids) if (target === `Patient/${plan.id}`) ids.set(urn, `Patient/${holders[0]!.id}`);
+          plan.id = holders[0]!.id;
+          existing.add(`Patient/${plan.id}`);
+        } else if (holders.length > 1) {
+          existing.add(`Patient/${plan.id}`);
+          fail('Patient', plan.id, new FhirError(412, 'duplicate', `The Patient's identifier matches ${holders.length} stored patients; nothing was loaded for it.`));
+        }
+      }
+    }
+
+    // 3. Resolve references, check content; split into stored-as-sent (one statement) and mapped (one by one).
+    const bulk: Array<{ plan: Planned; resource: Resource }> = [];
+    const mapped: Array<{ plan: Planned; resource: Resource }> = [];
+    for (const plan of planned) {
+      const type = plan.definition.type;
+      if (existing.has(`${type}/${plan.id}`)) {
+        if (!result.failed.some((failure) => failure.resourceType === type && failure.id === plan.id)) bump(result.alreadyPresent, type);
+        if (type === 'Patient') result.patients++;
+        continue;
+      }
+      existing.add(`${type}/${plan.id}`);
+      const unresolved = new Set<string>();
+      const resolved = resolveReferences({ ...plan.resource, id: plan.id }, ids, unresolved) as Record<string, unknown>;
+      try {
+        if (unresolved.size > 0) {
+          throw new FhirError(422, 'not-found', `These urn:uuid references name no entry of the unit: ${[...unresolved].slice(0, 5).join(', ')}.`, { expression: [type] });
+        }
+        const checked = checkSubmitted(plan.definition, resolved, plan.id);
+        (plan.definition.writeMapped ? mapped : bulk).push({ plan, resource: checked });
+      } catch (error) {
+        fail(type, plan.id, error);
+      }
+    }
+
+    // 4. Stored as sent: current and history rows in one statement, audit entries in one more.
+    if (bulk.length > 0) {
+      const now = new Date();
+      const rows = bulk.map(({ plan, resource }) => {
+        const { meta, ...content } = resource;
+        return { type: plan.definition.type, id: plan.id, json: JSON.stringify({ ...content, id: plan.id, meta: { ...meta, versionId: '1', lastUpdated: now.toISOString() } }) };
+      });
+      const inserted = await sql<{ resourceType: string; id: string }>`
+        with input as (
+          select * from unnest(${rows.map((row) => row.type)}::text[], ${rows.map((row) => row.id)}::text[], ${rows.map((row) => row.json)}::text[]) as t(resource_type, id, resource)
+        ), current as (
+          insert into fhir_resources (organization_id, resource_type, id, version_id, last_updated, resource, deleted)
+          select ${context.organizationId}::uuid, resource_type, id, 1, ${now}::timestamptz, resource::jsonb, false from input
+          on conflict do nothing
+          returning resource_type, id, resource
+        )
+        insert into fhir_resource_history (organization_id, resource_type, id, version_id, last_updated, resource)
+        select ${context.organizationId}::uuid, resource_type, id, 1, ${now}::timestamptz, resource from current
+        on conflict do nothing
+        returning resource_type, id`.execute(trx);
+      const written = new Set(inserted.rows.map((row) => `${row.resourceType}/${row.id}`));
+      for (const row of rows) bump(written.has(`${row.type}/${row.id}`) ? result.loaded : result.alreadyPresent, row.type);
+      await recordAudit(trx, context.audit, inserted.rows.map((row) => ({
+        action: 'create' as const, recordType: row.resourceType, recordId: row.id, patientId: null, details: { via: 'fhir-import', versionId: 1 },
+      })));
+    }
+
+    // 5. Mapped types, in the unit's order (Patients come first in Synthea bundles), each in a savepoint.
+    let savepoint = 0;
+    for (const { plan, resource } of mapped.sort((a, b) => a.plan.index - b.plan.index)) {
+      const name = sql.raw(`import_${savepoint++}`);
+      await sql`savepoint ${name}`.execute(trx);
+      try {
+        await createResource(trx as Transaction<Database>, context, plan.definition.type, resource, { id: plan.id });
+        await sql`release savepoint ${name}`.execute(trx);
+        bump(result.loaded, plan.definition.type);
+        if (plan.definition.type === 'Patient') result.patients++;
+      } catch (error) {
+        await sql`rollback to savepoint ${name}`.execute(trx);
+        fail(plan.definition.type, plan.id, error);
+      }
+    }
+  });
+  return result;
+}
