@@ -32,6 +32,8 @@ export const errorCatalogue = {
   TASK_NOT_YOURS: { status: 403, message: 'Only the person who owns or claimed this task can do that.' },
   TASK_POOL_NOT_YOURS: { status: 403, message: 'You can open only the pools of your own roles.' },
   APPOINTMENT_NOT_FOUND: { status: 404, message: 'No such appointment.' },
+  ENCOUNTER_NOT_FOUND: { status: 404, message: 'No such encounter (visit record).' },
+  ROOMING_SUMMARY_ALREADY_SIGNED: { status: 409, message: 'A provider has already signed off this rooming summary.' },
   LOCATION_NOT_FOUND: { status: 404, message: 'No such location.' },
   INVALID_STATUS_TRANSITION: { status: 409, message: 'The visit cannot move to that status from where it is now.' },
   ROOM_NOT_FOUND: { status: 404, message: 'No such exam room.' },

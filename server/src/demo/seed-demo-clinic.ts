@@ -6,6 +6,7 @@ import { generatePatients } from './population-generator.js';
 import { takeNextMrn } from '../front-desk/patients/patients.repository.js';
 import { seedSchedule } from './seed-schedule.js';
 import { ensureDefaultMessageTemplates } from '../front-desk/reminders/index.js';
+import { ensureDefaultRoomingChecklists } from '../exam-room/encounters/index.js';
 
 export const DEMO_PASSWORD = 'Medassist-demo-2026';
 export const DEMO_CLIENT_ID = 'medassist-demo-integration';
@@ -73,6 +74,7 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { patients: 
   await addStaffMembersOwnChart(db, organizationId);
   await seedSchedule(db, organizationId);
   await ensureDefaultMessageTemplates(db, organizationId);
+  await ensureDefaultRoomingChecklists(db, organizationId);
   return { created: true };
 }
 

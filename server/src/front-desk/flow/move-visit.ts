@@ -8,6 +8,7 @@ import type { AppointmentStatus } from '../scheduling/scheduling.table.js';
 import { decideTransition, inRoomStatuses } from './flow-state-machine.js';
 import { lockAppointment, recordStatusChange, type AppointmentRow as LockedAppointment } from '../scheduling/index.js';
 import { lockRoom, setRoomState } from './flow.repository.js';
+import { openEncounterForVisit } from '../../exam-room/encounters/index.js';
 
 /** Who is moving the visit: the request's audit context plus the roles the state machine checks. */
 export interface FlowContext extends AuditContext {
@@ -96,6 +97,8 @@ export async function moveVisit(trx: Kysely<Database>, context: FlowContext, app
     .returning(['id', 'status', 'statusChangedAt', 'currentRoomId', 'medicalAssistantId', 'version', 'locationId', 'patientId'])
     .executeTakeFirstOrThrow();
 
+  // rooming opens the visit's encounter (once: rooming again returns the same one)
+  if (to === 'roomed') await openEncounterForVisit(trx, context, { ...appointment, status: to });
   const roomId = currentRoomId ?? appointment.currentRoomId;
   await recordStatusChange(trx, {
     organizationId: context.organizationId,
