@@ -18,6 +18,7 @@ export const errorCatalogue = {
   BREAK_THE_GLASS_REQUIRED: { status: 403, message: 'This chart is restricted. State a reason to open it.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PATIENT_NOT_FOUND: { status: 404, message: 'No such patient.' },
+  ALLERGIES_ON_RECORD: { status: 409, message: 'Allergies are on record for this patient. Mark them entered in error first if they were recorded by mistake.' },
   STAFF_NOT_FOUND: { status: 404, message: 'No such staff member.' },
   VERSION_CONFLICT: { status: 409, message: 'Someone else changed this record since you opened it. Reload to see their change.' },
   VERSION_REQUIRED: { status: 428, message: 'Send the version you are changing (If-Match header or version field).' },

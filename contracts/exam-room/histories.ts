@@ -187,7 +187,10 @@ export const medicationInputSchema = z.strictObject({
   dose: text(200).default(''),
   route: text(100).default(''),
   frequency: text(200).default(''),
-  startedOn: partialDateSchema.nullable().default(null),
+  startedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use the date format YYYY-MM-DD.').refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  }, 'This is not a real calendar date.').nullable().default(null),
 });
 export type MedicationInput = z.input<typeof medicationInputSchema>;
 

@@ -106,9 +106,15 @@ export const patientSchema = z.object({
   status: z.enum(['active', 'merged', 'inactive']),
   mergedIntoPatientId: z.string().nullable(),
   hasPhoto: z.boolean(),
-  /** Filled in by the exam-room work; an empty list means none recorded yet. */
+  /** Active allergies from the exam room's histories (banner); empty with status unknown when none recorded yet. */
   allergies: z.array(z.object({ substance: z.string(), reaction: z.string(), severity: z.string() })),
-  allergyStatus: z.enum(['unknown', 'no-known-allergies', 'has-allergies']),
+  allergyStatus: z.enum(['unknown', 'no-known-drug-allergies', 'no-known-allergies', 'has-allergies']),
+  /** The "no known (drug) allergies" statement on file, with who made it and when; null when none. */
+  allergyStatement: z.object({
+    statement: z.enum(['no-known-drug-allergies', 'no-known-allergies']),
+    statedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+    statedAt: z.string(),
+  }).nullable(),
   version: z.number(),
   createdAt: z.string(),
 });

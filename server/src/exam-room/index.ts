@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { historiesRoutes } from './histories/index.js';
 import { encounterRoutes } from './encounters/index.js';
 import { screeningRoutes } from './screenings/screenings.routes.js';
 
@@ -7,5 +8,6 @@ export async function examRoomRoutes(app: FastifyInstance): Promise<void> {
   // each sub-area registers its routes here (one line each)
   await app.register(encounterRoutes);
   await app.register(screeningRoutes);
+  await app.register(historiesRoutes);
   void app;
 }

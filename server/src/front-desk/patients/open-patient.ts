@@ -4,6 +4,7 @@ import type { AuditContext } from '../../platform/audit/record-audit.js';
 import type { Database } from '../../platform/db/schema.js';
 import { findById, hasPhoto, type PatientRow } from './patients.repository.js';
 import { toPatientView } from './patient-view.js';
+import { loadAllergyBanner } from '../../exam-room/histories/index.js';
 
 /** How long a break-the-glass reason opens a restricted chart for the person who gave it. */
 export const BREAK_THE_GLASS_MINUTES = 60;
@@ -35,7 +36,7 @@ export async function openPatient(db: Kysely<Database>, context: PatientContext,
     if (!row) throw new AppError('PATIENT_NOT_FOUND');
     await assertMayOpen(trx, context, row);
     await recordAudit(trx, context, { action: 'read', recordType: 'Patient', recordId: row.id, patientId: row.id });
-    return toPatientView(row, await hasPhoto(trx, row.id));
+    return toPatientView(row, await hasPhoto(trx, row.id), await loadAllergyBanner(trx, context.organizationId, row.id));
   });
 }
 

@@ -1,7 +1,11 @@
 import type { DuplicateCandidate, Patient, PatientSummary } from '../../../../contracts/front-desk/patient.contract.js';
 import type { PatientRow, PatientSummaryRow } from './patients.repository.js';
 
-export function toPatientView(row: PatientRow, hasPhoto: boolean): Patient {
+/** What the banner shows about allergies (from the exam room's histories); a new patient has none recorded. */
+export type AllergyBannerView = Pick<Patient, 'allergies' | 'allergyStatus' | 'allergyStatement'>;
+const noAllergiesRecorded: AllergyBannerView = { allergies: [], allergyStatus: 'unknown', allergyStatement: null };
+
+export function toPatientView(row: PatientRow, hasPhoto: boolean, allergyBanner: AllergyBannerView = noAllergiesRecorded): Patient {
   return {
     id: row.id, mrn: row.mrn, givenName: row.givenName, middleName: row.middleName, familyName: row.familyName,
     nameSuffix: row.nameSuffix, preferredName: row.preferredName, dateOfBirth: row.dateOfBirth, sexAtBirth: row.sexAtBirth,
@@ -12,8 +16,7 @@ export function toPatientView(row: PatientRow, hasPhoto: boolean): Patient {
     privacyNoticeAcknowledgedAt: row.privacyNoticeAcknowledgedAt ? new Date(row.privacyNoticeAcknowledgedAt).toISOString() : null,
     consentToText: row.consentToText, consentToEmail: row.consentToEmail, isRestricted: row.isRestricted, status: row.status,
     mergedIntoPatientId: row.mergedIntoPatientId, hasPhoto,
-    allergies: [],
-    allergyStatus: 'unknown',
+    ...allergyBanner,
     version: row.version, createdAt: row.createdAt.toISOString(),
   };
 }

@@ -144,7 +144,7 @@ describe('searching', () => {
 describe('changing demographics', () => {
   it('saves with the version the clerk saw and refuses a stale version with 409, keeping the first change', async () => {
     const created = (await register(frontDesk, patientFields({ givenName: 'Lena', familyName: 'Okafor', duplicatesReviewed: true }))).json().patient;
-    const { id, version, createdAt: _c, hasPhoto: _h, allergies: _a, allergyStatus: _s, status: _st, isRestricted: _r, mergedIntoPatientId: _m, mrn: _mrn, privacyNoticeAcknowledgedAt: _p, ...fields } = created;
+    const { id, version, createdAt: _c, hasPhoto: _h, allergies: _a, allergyStatus: _s, allergyStatement: _as, status: _st, isRestricted: _r, mergedIntoPatientId: _m, mrn: _mrn, privacyNoticeAcknowledgedAt: _p, ...fields } = created;
     const first = await frontDesk.request({ method: 'PUT', url: `/api/patients/${id}`, headers: { 'if-match': `W/"${version}"` }, payload: { ...fields, city: 'Peoria' } });
     expect(first.statusCode).toBe(200);
     expect(first.json().version).toBe(2);

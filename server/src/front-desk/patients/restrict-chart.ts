@@ -4,6 +4,7 @@ import type { AuditContext } from '../../platform/audit/record-audit.js';
 import type { Database } from '../../platform/db/schema.js';
 import { hasPhoto, lockById } from './patients.repository.js';
 import { toPatientView } from './patient-view.js';
+import { loadAllergyBanner } from '../../exam-room/histories/index.js';
 
 /**
  * Restricts a chart (e.g. a staff member's own, or a public figure's) so that it opens only
@@ -29,6 +30,6 @@ export async function restrictChart(
       action: 'update', recordType: 'Patient', recordId: patientId, patientId, reason: request.reason,
       details: { changed: ['isRestricted'], isRestricted: request.isRestricted },
     });
-    return toPatientView(updated, await hasPhoto(trx, patientId));
+    return toPatientView(updated, await hasPhoto(trx, patientId), await loadAllergyBanner(trx, context.organizationId, patientId));
   });
 }

@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { assertMayOpen } from './open-patient.js';
 import { hasPhoto, lockById } from './patients.repository.js';
 import { toPatientView } from './patient-view.js';
+import { loadAllergyBanner } from '../../exam-room/histories/index.js';
 
 export type UpdateDemographicsInput = z.output<typeof updatePatientRequestSchema>;
 
@@ -43,6 +44,6 @@ export async function updateDemographics(
       .executeTakeFirstOrThrow();
     // Field names only: the values are patient data and live in the record itself.
     await recordAudit(trx, context, { action: 'update', recordType: 'Patient', recordId: patientId, patientId, details: { changed } });
-    return toPatientView(updated, await hasPhoto(trx, patientId));
+    return toPatientView(updated, await hasPhoto(trx, patientId), await loadAllergyBanner(trx, context.organizationId, patientId));
   });
 }

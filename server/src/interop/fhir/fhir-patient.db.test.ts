@@ -90,7 +90,7 @@ describe('FHIR Patient', () => {
     const frontDesk = await setup.staff('front-desk');
     const created = await create({ resourceType: 'Patient', name: [{ family: `${FAMILY}edit`, given: ['Eve'] }], birthDate: '1970-01-01', gender: 'female', maritalStatus: { text: 'Married' } });
     const current = (await frontDesk({ method: 'GET', url: `/api/patients/${created.id}` })).json() as Record<string, unknown>;
-    const { id: _id, mrn: _mrn, isRestricted: _r, status: _s, mergedIntoPatientId: _m, hasPhoto: _h, allergies: _a, allergyStatus: _as, createdAt: _c, privacyNoticeAcknowledgedAt: _p, ...fields } = current;
+    const { id: _id, mrn: _mrn, isRestricted: _r, status: _s, mergedIntoPatientId: _m, hasPhoto: _h, allergies: _a, allergyStatus: _as, allergyStatement: _ast, createdAt: _c, privacyNoticeAcknowledgedAt: _p, ...fields } = current;
     const edited = await frontDesk({ method: 'PUT', url: `/api/patients/${created.id}`, payload: { ...fields, givenName: 'Evelyn', privacyNoticeAcknowledged: false } });
     expect(edited.statusCode, edited.body).toBe(200);
     const read = (await client({ method: 'GET', url: `/fhir/R4/Patient/${created.id}` })).json() as Patient;
