@@ -18,6 +18,7 @@ import { interopRoutes } from './interop/index.js';
 import { examRoomRoutes } from './exam-room/index.js';
 import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
 import { smtpSender, startReminderWorker } from './front-desk/reminders/index.js';
+import { startVitalAlertEscalation } from './exam-room/vitals/index.js';
 
 export interface BuildAppOptions {
   config: Config;
@@ -96,6 +97,10 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
     (error) => app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'reminder worker round failed'),
   );
   app.addHook('onClose', async () => stopReminders());
+  const stopEscalation = startVitalAlertEscalation(database.db, { intervalMs: config.vitalAlertEscalationIntervalMs }, (error) =>
+    app.log.error({ err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'vital alert escalation round failed'),
+  );
+  app.addHook('onClose', async () => stopEscalation());
   await app.ready();
   return app;
 }

@@ -15,6 +15,7 @@ const environmentSchema = z.object({
   SMTP_FROM: z.string().default('Medassist <no-reply@medassist.invalid>'),
   PUBLIC_BASE_URL: z.string().optional(),
   REMINDER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  VITAL_ALERT_ESCALATION_INTERVAL_MS: z.coerce.number().int().min(0).default(15000),
 });
 
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   publicBaseUrl: string;
   /** How often the reminder worker looks for due messages; 0 turns it off. */
   reminderIntervalMs: number;
+  /** How often unacknowledged critical-vital alerts are checked for escalation; 0 turns it off. */
+  vitalAlertEscalationIntervalMs: number;
   /** Folder of the built web app, served at `/`. */
   webRoot: string;
 }
@@ -56,6 +59,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     smtpFrom: parsed.SMTP_FROM,
     publicBaseUrl: (parsed.PUBLIC_BASE_URL || `http://${parsed.HOST}:${parsed.PORT}`).replace(/\/$/, ''),
     reminderIntervalMs: parsed.REMINDER_INTERVAL_MS,
+    vitalAlertEscalationIntervalMs: parsed.VITAL_ALERT_ESCALATION_INTERVAL_MS,
     webRoot: path.resolve('dist/web'),
     ...overrides,
   });

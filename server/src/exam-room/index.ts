@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { historiesRoutes } from './histories/index.js';
 import { encounterRoutes } from './encounters/index.js';
 import { screeningRoutes } from './screenings/screenings.routes.js';
+import { vitalsRoutes } from './vitals/index.js';
 
 /** The exam room's HTTP surface: encounters and rooming, vitals, histories, screenings, after-visit instructions. */
 export async function examRoomRoutes(app: FastifyInstance): Promise<void> {
@@ -9,5 +10,6 @@ export async function examRoomRoutes(app: FastifyInstance): Promise<void> {
   await app.register(encounterRoutes);
   await app.register(screeningRoutes);
   await app.register(historiesRoutes);
+  await app.register(vitalsRoutes);
   void app;
 }

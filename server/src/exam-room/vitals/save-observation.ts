@@ -1,0 +1,439 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { FieldIssue } from '../../../../contracts/errors.js';
+import type { AuditContext } from '../../platform/audit/record-audit.js';
+import type { Database } from '../../platform/db/schema.js';
+import { AppError, createTask, publishLiveEvent, recordAudit } from '../../platform/index.js';
+import type { InterpretationCode, ObservationCategory, ObservationComponent, ObservationsTable } from '../exam-room.table.js';
+import {
+  ageOn,
+  DEFAULT_VITAL_THRESHOLDS,
+  interpretBloodPressure,
+  interpretHeartRate,
+  interpretOxygenSaturation,
+  interpretRespiratoryRate,
+  interpretTemperature,
+  type Interpretation,
+  type PatientAge,
+  type TemperatureRoute,
+  type VitalThresholds,
+} from './interpretation.js';
+import { findImplausibleVitals, type VitalsEntry } from './plausibility.js';
+import { convertExact, toNumber, type VitalUnit } from './units.js';
+import { COMPONENT_DISPLAY, isConvertible, LOINC, LOINC_SYSTEM, VITAL_CODES } from './vital-codes.js';
+
+export type ObservationSource = 'app' | 'fhir' | 'import';
+export type ObservationRow = Selectable<ObservationsTable>;
+
+/** Who is recording: the request's audit context with the organization and, for staff, their id. */
+export type ObservationContext = AuditContext & { organizationId: string; staffMemberId: string | null };
+
+export interface ObservationComponentInput {
+  code: string;
+  display?: string;
+  value: number | null;
+  unit?: string | null;
+}
+
+/**
+ * One reading, FHIR-neutral. For a known vital-sign code value/unit may come in any unit allowed for
+ * the code (it is converted exactly to the canonical UCUM unit, and what arrived is kept as entered).
+ */
+export interface ObservationInput {
+  patientId: string;
+  encounterId?: string | null;
+  category?: ObservationCategory;
+  /** LOINC by default. */
+  code: string;
+  codeSystem?: string;
+  codeDisplay?: string;
+  value?: number | null;
+  unit?: string | null;
+  enteredValue?: number | null;
+  enteredUnit?: string | null;
+  components?: ObservationComponentInput[];
+  /** position, arm, cuffSize, route (temperature), oxygen, orthostaticPosition, isLength… */
+  details?: Record<string, unknown>;
+  effectiveAt: Date | string;
+  /** The earlier reading this one repeats (an elevated BP after rest, or the re-measure of a critical value). */
+  repeatOfId?: string | null;
+  /** Kept as sent (e.g. from a device or another system); otherwise computed for the known vital signs. */
+  interpretation?: InterpretationCode | null;
+}
+
+export interface SaveObservationOptions {
+  source: ObservationSource;
+  vitalsSetId?: string | null;
+  orthostaticSetId?: string | null;
+  /** A correction of an earlier reading (the caller marks the old row amended). */
+  correctionOf?: { id: string; reason: string };
+  /** For tests and replays; default the transaction's clock. */
+  now?: Date;
+  /** Field names in the error, e.g. { value: 'weight.value' } for the app's vitals form. */
+  fieldNames?: Partial<Record<'value' | 'unit' | 'systolic' | 'diastolic' | 'code' | 'effectiveAt' | 'repeatOfId' | 'encounterId', string>>;
+}
+
+export interface SavedObservation {
+  observation: ObservationRow;
+  /** The alert (and its urgent task) this reading raised, if it is a new critical value. */
+  alert: { id: string; taskId: string; observationId: string } | null;
+  /** The open alert this reading was linked to as a re-measure (no second task). */
+  remeasureOfAlertId: string | null;
+}
+
+/** Readings older than this are history: they are flagged but raise no alert. */
+export const ALERT_WINDOW_MS = 24 * 3_600_000;
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const CRITICAL_CODES: readonly InterpretationCode[] = ['LL', 'HH', 'AA'];
+
+const validation = (issues: FieldIssue[]) => new AppError('VALIDATION_FAILED', { field: issues[0]?.field, issues });
+
+/** The clinic's thresholds (organization_settings.vital_thresholds), or the defaults of DOMAIN.md §1.3-1.6. */
+export async function loadClinicVitalSettings(trx: Transaction<Database>, organizationId: string): Promise<{ thresholds: VitalThresholds; escalateMinutes: number }> {
+  const settings = await trx
+    .selectFrom('organizationSettings')
+    .select(['vitalThresholds', 'criticalAlertEscalateMinutes'])
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst();
+  return {
+    thresholds: (settings?.vitalThresholds as VitalThresholds | null | undefined) ?? DEFAULT_VITAL_THRESHOLDS,
+    escalateMinutes: settings?.criticalAlertEscalateMinutes ?? 5,
+  };
+}
+
+interface Normalised {
+  value: number | null;
+  unit: string | null;
+  enteredValue: number | null;
+  enteredUnit: string | null;
+  components: ObservationComponent[];
+}
+
+/** Checks units, field rules and plausibility of a known vital sign and converts it to canonical UCUM. */
+function normaliseVital(input: ObservationInput, field: (name: 'value' | 'unit' | 'systolic' | 'diastolic') => string): Normalised {
+  const definition = VITAL_CODES[input.code]!;
+  const issues: FieldIssue[] = [];
+  if (input.code === LOINC.bloodPressurePanel) {
+    const systolic = input.components?.find((component) => component.code === LOINC.systolic);
+    const diastolic = input.components?.find((component) => component.code === LOINC.diastolic);
+    for (const [name, component] of [['systolic', systolic], ['diastolic', diastolic]] as const) {
+      if (component?.value === undefined || component.value === null) {
+        issues.push({ field: field(name), message: `Enter both blood pressure numbers: the ${name} is missing.` });
+      } else if (component.unit === undefined || component.unit === null || component.unit === '') {
+        issues.push({ field: field(name), message: `The ${name} needs its unit (mm[Hg]).` });
+      } else if (component.unit !== 'mm[Hg]') {
+        issues.push({ field: field(name), message: `Blood pressure is recorded in mm[Hg], not ${component.unit}.` });
+      }
+    }
+    if (issues.length > 0) throw validation(issues);
+    const entry: VitalsEntry = { systolic: systolic!.value!, diastolic: diastolic!.value! };
+    const problems = findImplausibleVitals(entry);
+    if (problems.length > 0) throw validation(problems.map((problem) => ({ field: field(problem.field === 'systolic' ? 'systolic' : 'diastolic'), message: problem.message })));
+    const others = (input.components ?? []).filter((component) => component.code !== LOINC.systolic && component.code !== LOINC.diastolic);
+    return {
+      value: null,
+      unit: null,
+      enteredValue: null,
+      enteredUnit: null,
+      components: [
+        { code: LOINC.systolic, display: COMPONENT_DISPLAY[LOINC.systolic]!, value: systolic!.value!, unit: 'mm[Hg]', interpretation: null },
+        { code: LOINC.diastolic, display: COMPONENT_DISPLAY[LOINC.diastolic]!, value: diastolic!.value!, unit: 'mm[Hg]', interpretation: null },
+        ...others.map((component) => ({ code: component.code, display: component.display ?? COMPONENT_DISPLAY[component.code] ?? '', value: component.value, unit: component.unit ?? null, interpretation: null })),
+      ],
+    };
+  }
+  if (input.value === undefined || input.value === null || !Number.isFinite(input.value)) {
+    throw validation([{ field: field('value'), message: `Enter the ${definition.display.toLowerCase()} as a number.` }]);
+  }
+  if (!input.unit) throw validation([{ field: field('unit'), message: `The ${definition.display.toLowerCase()} needs a unit (${definition.entryUnits.join(', ')}).` }]);
+  if (!definition.entryUnits.includes(input.unit)) {
+    throw validation([{ field: field('unit'), message: `${definition.display} can't be recorded in ${input.unit}. Use ${definition.entryUnits.join(', ')}.` }]);
+  }
+  if (input.enteredUnit && !definition.entryUnits.includes(input.enteredUnit)) {
+    throw validation([{ field: field('unit'), message: `${definition.display} can't be entered in ${input.enteredUnit}. Use ${definition.entryUnits.join(', ')}.` }]);
+  }
+  // What the person typed: the explicit entered value, else the value as it arrived.
+  const enteredValue = input.enteredValue ?? input.value;
+  const enteredUnit = input.enteredUnit ?? input.unit;
+  if (definition.plausibility) {
+    const plausibilityField = definition.plausibility;
+    const entry: VitalsEntry = isConvertible(enteredUnit) && ['weight', 'height', 'headCircumference', 'temperature'].includes(plausibilityField)
+      ? { [plausibilityField]: { value: enteredValue, unit: enteredUnit } }
+      : { [plausibilityField]: enteredValue };
+    const problems = findImplausibleVitals(entry);
+    if (problems.length > 0) throw validation(problems.map((problem) => ({ field: field('value'), message: problem.message })));
+  }
+  const canonical = input.unit === definition.canonicalUnit || !isConvertible(input.unit)
+    ? input.value
+    : toNumber(convertExact(input.value, input.unit as VitalUnit, definition.canonicalUnit as VitalUnit));
+  const components = (input.components ?? []).map((component) => ({
+    code: component.code, display: component.display ?? COMPONENT_DISPLAY[component.code] ?? '', value: component.value, unit: component.unit ?? null, interpretation: null,
+  }));
+  return { value: canonical, unit: definition.canonicalUnit, enteredValue, enteredUnit, components };
+}
+
+interface Interpreted {
+  interpretation: InterpretationCode | null;
+  message: string | null;
+  isCritical: boolean;
+  components: ObservationComponent[];
+}
+
+function interpretVital(input: ObservationInput, normalised: Normalised, age: PatientAge, thresholds: VitalThresholds): Interpreted {
+  const none: Interpreted = { interpretation: null, message: null, isCritical: false, components: normalised.components };
+  const of = (result: Interpretation): Interpreted => ({ interpretation: result.code, message: result.message, isCritical: result.isCritical, components: normalised.components });
+  switch (input.code) {
+    case LOINC.bloodPressurePanel: {
+      const systolic = normalised.components.find((component) => component.code === LOINC.systolic)!.value!;
+      const diastolic = normalised.components.find((component) => component.code === LOINC.diastolic)!.value!;
+      const result = interpretBloodPressure({ systolic, diastolic }, age, thresholds);
+      return {
+        interpretation: result.overall.code,
+        message: result.overall.message,
+        isCritical: result.overall.isCritical,
+        components: normalised.components.map((component) =>
+          component.code === LOINC.systolic
+            ? { ...component, interpretation: result.systolic.code, interpretationMessage: result.systolic.message }
+            : component.code === LOINC.diastolic
+              ? { ...component, interpretation: result.diastolic.code, interpretationMessage: result.diastolic.message }
+              : component),
+      };
+    }
+    case LOINC.heartRate:
+      return of(interpretHeartRate(normalised.value!, age, thresholds));
+    case LOINC.respiratoryRate:
+      return of(interpretRespiratoryRate(normalised.value!, age, thresholds));
+    case LOINC.oxygenSaturation:
+    case LOINC.oxygenSaturationArterial:
+      return of(interpretOxygenSaturation(normalised.value!, age, thresholds));
+    case LOINC.bodyTemperature: {
+      const route = (typeof input.details?.['route'] === 'string' ? input.details['route'] : 'oral') as TemperatureRoute;
+      const known = ['oral', 'rectal', 'axillary', 'tympanic', 'temporal'].includes(route) ? route : 'oral';
+      // compared in the unit it was taken in (the thresholds are given in both)
+      const inFahrenheit = normalised.enteredUnit === '[degF]';
+      return of(interpretTemperature({ value: inFahrenheit ? normalised.enteredValue! : normalised.value!, unit: inFahrenheit ? '[degF]' : 'Cel' }, known, age, thresholds));
+    }
+    default:
+      return none;
+  }
+}
+
+async function findEncounter(trx: Transaction<Database>, organizationId: string, encounterId: string) {
+  return trx
+    .selectFrom('encounters as e')
+    .leftJoin('appointments as a', 'a.id', 'e.appointmentId')
+    .select(['e.id', 'e.patientId', 'e.providerId', 'e.appointmentId', 'a.providerId as appointmentProviderId', 'a.locationId'])
+    .where('e.id', '=', encounterId)
+    .where('e.organizationId', '=', organizationId)
+    .executeTakeFirst();
+}
+
+/** The unacknowledged alert this reading re-measures: its repeat-of reading's (or that reading's own re-measure's). */
+async function findOpenAlertFor(trx: Transaction<Database>, organizationId: string, observationId: string) {
+  return trx
+    .selectFrom('vitalAlerts')
+    .select(['id', 'remeasureObservationId'])
+    .where('organizationId', '=', organizationId)
+    .where('acknowledgedAt', 'is', null)
+    .where((eb) => eb.or([eb('observationId', '=', observationId), eb('remeasureObservationId', '=', observationId)]))
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * The one place a reading is stored (app, FHIR and import alike), in the caller's transaction:
+ * checks units, field rules and plausibility (400 with field-level issues), converts to canonical
+ * UCUM keeping what was entered, interprets a known vital sign (on the reading and on each BP
+ * component) for the patient's age and the clinic's thresholds, and for a critical reading taken in
+ * the last 24 hours (not an import) creates exactly one urgent inbox task and its vital_alerts row,
+ * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
+ * linked to that alert and never creates a second task. Other codes are stored as sent.
+ */
+export async function saveObservation(
+  trx: Transaction<Database>,
+  context: ObservationContext,
+  input: ObservationInput,
+  options: SaveObservationOptions,
+): Promise<SavedObservation> {
+  const names = options.fieldNames ?? {};
+  const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => names[name] ?? name;
+  const now = options.now ?? new Date();
+  if (typeof input.code !== 'string' || input.code.trim() === '' || input.code.length > 64) {
+    throw validation([{ field: field('code'), message: 'Give the observation a code (LOINC).' }]);
+  }
+  const effectiveAt = new Date(input.effectiveAt);
+  if (Number.isNaN(effectiveAt.getTime())) throw validation([{ field: field('effectiveAt'), message: 'Not a valid date and time.' }]);
+  if (effectiveAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
+    throw validation([{ field: field('effectiveAt'), message: 'A reading cannot be taken in the future.' }]);
+  }
+
+  const patient = await trx
+    .selectFrom('patients')
+    .select(['id', 'dateOfBirth'])
+    .where('id', '=', input.patientId)
+    .where('organizationId', '=', context.organizationId)
+    .executeTakeFirst();
+  if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
+  const encounter = input.encounterId ? await findEncounter(trx, context.organizationId, input.encounterId) : undefined;
+  if (input.encounterId && (!encounter || encounter.patientId !== patient.id)) {
+    throw new AppError('NOT_FOUND', { field: field('encounterId'), message: 'No such encounter for this patient.' });
+  }
+  if (input.repeatOfId) {
+    const earlier = await trx
+      .selectFrom('observations')
+      .select(['id', 'patientId'])
+      .where('id', '=', input.repeatOfId)
+      .where('organizationId', '=', context.organizationId)
+      .executeTakeFirst();
+    if (!earlier || earlier.patientId !== patient.id) {
+      throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
+    }
+  }
+
+  const isVital = (input.category ?? 'vital-signs') === 'vital-signs' && (input.codeSystem ?? LOINC_SYSTEM) === LOINC_SYSTEM && Object.hasOwn(VITAL_CODES, input.code);
+  let normalised: Normalised;
+  let interpreted: Interpreted;
+  if (isVital) {
+    normalised = normaliseVital(input, (name) => field(name));
+    let age: PatientAge;
+    try {
+      age = ageOn(patient.dateOfBirth, effectiveAt.toISOString().slice(0, 10));
+    } catch {
+      throw validation([{ field: field('effectiveAt'), message: 'The reading is dated before the patient was born.' }]);
+    }
+    const { thresholds } = await loadClinicVitalSettings(trx, context.organizationId);
+    interpreted = interpretVital(input, normalised, age, thresholds);
+  } else {
+    const components = (input.components ?? []).map((component) => ({
+      code: component.code, display: component.display ?? '', value: component.value, unit: component.unit ?? null, interpretation: null,
+    }));
+    normalised = { value: input.value ?? null, unit: input.unit ?? null, enteredValue: input.enteredValue ?? null, enteredUnit: input.enteredUnit ?? null, components };
+    interpreted = { interpretation: null, message: null, isCritical: false, components };
+  }
+  // A supplied interpretation is kept; a critical one (or a critical computed one) still raises the alert.
+  const interpretation = input.interpretation ?? interpreted.interpretation;
+  const isCritical = interpreted.isCritical || (input.interpretation ? CRITICAL_CODES.includes(input.interpretation) : false);
+
+  const staffMemberId = context.staffMemberId;
+  const observation = await trx
+    .insertInto('observations')
+    .values({
+      organizationId: context.organizationId,
+      patientId: patient.id,
+      encounterId: encounter?.id ?? null,
+      vitalsSetId: options.vitalsSetId ?? null,
+      orthostaticSetId: options.orthostaticSetId ?? null,
+      category: input.category ?? 'vital-signs',
+      code: input.code,
+      codeSystem: input.codeSystem ?? LOINC_SYSTEM,
+      codeDisplay: input.codeDisplay ?? (isVital ? VITAL_CODES[input.code]!.display : ''),
+      value: normalised.value,
+      unit: normalised.unit,
+      enteredValue: normalised.enteredValue,
+      enteredUnit: normalised.enteredUnit,
+      components: JSON.stringify(interpreted.components),
+      interpretation,
+      interpretationMessage: interpreted.message,
+      isCritical,
+      details: JSON.stringify(input.details ?? {}),
+      repeatOfId: input.repeatOfId ?? null,
+      effectiveAt,
+      recordedBy: staffMemberId,
+      recordedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
+      source: options.source,
+      status: options.correctionOf ? 'corrected' : 'final',
+      correctionOfId: options.correctionOf?.id ?? null,
+      correctionReason: options.correctionOf?.reason ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, context, {
+    action: 'create', recordType: 'Observation', recordId: observation.id, patientId: patient.id,
+    ...(options.correctionOf ? { reason: options.correctionOf.reason } : {}),
+    details: { code: input.code, source: options.source, ...(options.correctionOf ? { correctionOf: options.correctionOf.id } : {}) },
+  });
+
+  let remeasureOfAlertId: string | null = null;
+  if (input.repeatOfId) {
+    const open = await findOpenAlertFor(trx, context.organizationId, input.repeatOfId);
+    if (open) {
+      remeasureOfAlertId = open.id;
+      await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
+    }
+  }
+
+  const isRecent = now.getTime() - effectiveAt.getTime() <= ALERT_WINDOW_MS;
+  let alert: SavedObservation['alert'] = null;
+  if (isCritical && isRecent && options.source !== 'import' && !remeasureOfAlertId && !options.correctionOf) {
+    // One patient's critical readings are decided one at a time, so a double submit or a second
+    // critical value of the same sign while the first is still open joins that alert (no second task).
+    await trx.selectFrom('patients').select('id').where('id', '=', patient.id).forUpdate().execute();
+    const open = await trx
+      .selectFrom('vitalAlerts as va')
+      .innerJoin('observations as o', 'o.id', 'va.observationId')
+      .select(['va.id'])
+      .where('va.organizationId', '=', context.organizationId)
+      .where('va.patientId', '=', patient.id)
+      .where('va.acknowledgedAt', 'is', null)
+      .where('o.code', '=', input.code)
+      .where('va.createdAt', '>', new Date(now.getTime() - ALERT_WINDOW_MS))
+      .executeTakeFirst();
+    if (open) {
+      remeasureOfAlertId = open.id;
+      await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
+    } else {
+      alert = await raiseAlert(trx, context, { observation, encounter, now });
+    }
+  }
+  return { observation, alert, remeasureOfAlertId };
+}
+
+async function raiseAlert(
+  trx: Transaction<Database>,
+  context: ObservationContext,
+  { observation, encounter, now }: { observation: ObservationRow; encounter: Awaited<ReturnType<typeof findEncounter>>; now: Date },
+): Promise<SavedObservation['alert']> {
+  const { escalateMinutes } = await loadClinicVitalSettings(trx, context.organizationId);
+  const ownerStaffId = encounter?.providerId ?? encounter?.appointmentProviderId ?? null;
+  const task = await createTask(trx, context, {
+    title: `Critical vital sign: ${observation.codeDisplay || observation.code}`,
+    kind: 'critical-vital',
+    patientId: observation.patientId,
+    ...(ownerStaffId ? { ownerStaffId } : { ownerPool: 'provider' as const }),
+    priority: 'urgent',
+    dueAt: new Date(now.getTime() + escalateMinutes * 60_000),
+    focusType: 'Observation',
+    focusId: observation.id,
+    // the interpretation sentence names the reading and the limit, never the patient
+    description: observation.interpretationMessage ?? '',
+  });
+  const row = await trx
+    .insertInto('vitalAlerts')
+    .values({
+      organizationId: context.organizationId,
+      patientId: observation.patientId,
+      observationId: observation.id,
+      encounterId: encounter?.id ?? null,
+      appointmentId: encounter?.appointmentId ?? null,
+      taskId: task.id,
+      escalateAfter: sql<Date>`now() + make_interval(mins => ${escalateMinutes})`,
+      escalatedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      remeasureObservationId: null,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, context, {
+    action: 'create', recordType: 'VitalAlert', recordId: row.id, patientId: observation.patientId,
+    details: { observationId: observation.id, taskId: task.id, ownerStaffId },
+  });
+  if (encounter?.locationId && encounter.appointmentId) {
+    await publishLiveEvent(trx, {
+      organizationId: context.organizationId,
+      topic: `flow-board:${encounter.locationId}`,
+      type: 'vital.critical',
+      payload: { appointmentId: encounter.appointmentId, alertId: row.id, hasCriticalAlert: true },
+    });
+  }
+  return { id: row.id, taskId: task.id, observationId: observation.id };
+}
