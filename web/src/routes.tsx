@@ -9,6 +9,9 @@ import { SchedulePage } from './front-desk/scheduling/schedule.page.js';
 import { SlotFinderPage } from './front-desk/scheduling/slot-finder.page.js';
 import { RemindersOutboxPage } from './front-desk/reminders/reminders-outbox.page.js';
 import { InboxPage } from './platform/tasks/inbox.page.js';
+import { RoomingPage } from './exam-room/rooming/rooming.page.js';
+import { RoomingSummaryPage } from './exam-room/rooming/rooming-summary.page.js';
+import { ObservationSummaryRedirect } from './exam-room/rooming/task-focus.js';
 import { AppLayout } from './platform/app-shell.js';
 import { AuditTrailPage } from './platform/audit/audit-trail.page.js';
 import { DisclosuresPage } from './platform/audit/disclosures.page.js';
@@ -64,6 +67,9 @@ export function AppRoutes() {
         <Route path="flow-board" element={<FlowBoardPage />} />
         <Route path="rooms" element={<RoomGridPage />} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="visits/:appointmentId/rooming" element={<RoomingPage />} />
+        <Route path="encounters/:encounterId/summary" element={<RoomingSummaryPage />} />
+        <Route path="observations/:observationId/summary" element={<ObservationSummaryRedirect />} />
         <Route path="reminders" element={<RemindersOutboxPage />} />
         <Route path="audit" element={<AuditTrailPage />} />
         <Route path="disclosures" element={<DisclosuresPage />} />

@@ -167,15 +167,18 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
   const otherSteps = allowedNext.filter((status) => status !== 'roomed' && status !== 'done' && status !== 'arrived' && !mainSteps.includes(status));
   const canRoom = allowedNext.includes('roomed') && row.status === 'arrived';
   const canCheckIn = row.status === 'scheduled' && session.allowedActions.includes('appointment.check-in');
+  const canOpenRooming = (row.status === 'roomed' || row.status === 'ready-for-provider' || row.status === 'with-provider') && session.allowedActions.includes('vitals.record');
+  const hasCriticalAlert = (row as FlowBoardRow & { hasCriticalAlert?: boolean }).hasCriticalAlert === true;
 
   return (
-    <Table.Tr data-appointment-id={row.appointmentId} data-status={row.status}>
+    <Table.Tr data-appointment-id={row.appointmentId} data-status={row.status} data-critical={hasCriticalAlert || undefined}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTimeIn(row.startsAt, timeZone)}</Table.Td>
       <Table.Td>
         <Text fw={600} inherit>{row.patient.name}</Text>
         <Text c="dimmed" size={isLarge ? 'md' : 'xs'}>DOB {formatDate(row.patient.dateOfBirth)}{row.appointmentTypeName ? ` · ${row.appointmentTypeName}` : ''}</Text>
-        {row.isWalkIn || row.flags.length > 0 || row.isSuggestedNoShow ? (
+        {row.isWalkIn || row.flags.length > 0 || row.isSuggestedNoShow || hasCriticalAlert ? (
         <Group gap={4} mt={2}>
+          {hasCriticalAlert ? <Badge size={isLarge ? 'lg' : 'sm'} color="red" variant="filled" data-testid="critical-flag" leftSection={<span aria-hidden="true">!!</span>} styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>Critical vital</Badge> : null}
           {row.isWalkIn ? <Badge size={isLarge ? 'lg' : 'sm'} variant="outline" color="grape">Walk-in</Badge> : null}
           {row.flags.map((flag) => (
             <Badge key={flag} size={isLarge ? 'lg' : 'sm'} color={flagLabels[flag].color} variant="light" styles={{ root: { maxWidth: 'none' }, label: { overflow: 'visible' } }}>
@@ -221,6 +224,7 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
               </Menu.Dropdown>
             </Menu>
           ) : null}
+          {canOpenRooming ? <Button size={size} variant="default" component={Link} to={`/visits/${row.appointmentId}/rooming`}>Rooming</Button> : null}
           {mainSteps.map((status) => (
             <Button key={status} size={size} variant="light" loading={change.isPending} onClick={() => move(status)}>{mainStepLabels[status]}</Button>
           ))}

@@ -13,6 +13,14 @@ import { poolLabels, useBulkTasks, useStaffDirectory, useTaskCounts, useTasks, u
 
 const priorityColors: Record<TaskView['priority'], string> = { routine: 'gray', urgent: 'orange', stat: 'red' };
 
+/** The page a task is about, by its focus (routes owned by the areas: exam room's rooming summary). */
+function taskFocusPath(task: TaskView): string | null {
+  if (!task.focusId) return null;
+  if (task.focusType === 'Encounter') return `/encounters/${encodeURIComponent(task.focusId)}/summary`;
+  if (task.focusType === 'Observation' && task.patient) return `/observations/${encodeURIComponent(task.focusId)}/summary?patientId=${encodeURIComponent(task.patient.id)}`;
+  return null;
+}
+
 /** "in 25 min", "3 h overdue": the SLA timer of a task. */
 function dueText(dueAt: string | null, now: number): string {
   if (!dueAt) return '—';
@@ -142,7 +150,7 @@ function TaskList({ view }: { view: InboxView }) {
                       })} />
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={600}>{task.title}</Text>
+                      {taskFocusPath(task) ? <Text component={Link} to={taskFocusPath(task)!} size="sm" fw={600} c="teal.9" td="underline">{task.title}</Text> : <Text size="sm" fw={600}>{task.title}</Text>}
                       {task.description ? <Text size="xs" c="dimmed" lineClamp={1}>{task.description}</Text> : null}
                     </Table.Td>
                     <Table.Td>{task.patient ? <Text component={Link} to={`/patients/${task.patient.id}`} size="sm" c="teal.9">{task.patient.name ?? 'Patient'}{task.patient.mrn ? ` · ${task.patient.mrn}` : ''}</Text> : '—'}</Table.Td>
