@@ -1,9 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { fhirRoutes } from './fhir/fhir.routes.js';
+import { baseUrlOf, registerFhirContentTypes } from './fhir/core/fhir-http.js';
+import { toOutcome, FHIR_JSON } from './fhir/core/operation-outcome.js';
+import { bulkExportRoutes } from './fhir/export/bulk-export.routes.js';
 
-/** Interop's HTTP surface: the FHIR R4 API at /fhir/R4. */
+/** Interop's HTTP surface: the FHIR R4 API at /fhir/R4, and its Bulk Data $export beside it. */
 export async function interopRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fhirRoutes, { prefix: '/fhir/R4' });
+  // A sibling plugin (same prefix) so NDJSON downloads are not held to the FHIR plugin's JSON-only Accept check.
+  await app.register(async (bulk) => {
+    registerFhirContentTypes(bulk);
+    bulk.setErrorHandler((error, request, reply) => {
+      const { status, body } = toOutcome(error, request.log, String(request.id));
+      return reply.status(status).type(FHIR_JSON).send(body);
+    });
+    await bulk.register(bulkExportRoutes, {
+      contextOf: (request) => ({ audit: request.auditContext(), organizationId: request.actor!.organizationId, actor: request.actor!, baseUrl: baseUrlOf(request) }),
+    });
+  }, { prefix: '/fhir/R4' });
 }
 
 export { runImport, sourceFromText, sourcesFromPaths, type ImportProgress, type ImportSource } from './fhir/import/import-run.js';

@@ -17,6 +17,7 @@ export function capabilityStatement(definitions: readonly ResourceDefinition[], 
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',
     searchParam: definition.searchParameters.map((parameter) => ({ name: parameter.name, type: parameter.type, documentation: parameter.documentation })),
+    ...(definition.type === 'Patient' ? { operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }] } : {}),
     ...(Object.keys(definition.sorts).length ? { extension: [{ url: 'http://medassist.example/fhir/StructureDefinition/sort-keys', valueString: Object.keys(definition.sorts).join(',') }] } : {}),
   }));
   return {
@@ -27,6 +28,7 @@ export function capabilityStatement(definitions: readonly ResourceDefinition[], 
     kind: 'instance',
     software: { name: 'Medassist', version: software.version },
     implementation: { description: 'Medassist FHIR R4 API', url: baseUrl },
+    instantiates: ['http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data'],
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     rest: [
@@ -39,6 +41,8 @@ export function capabilityStatement(definitions: readonly ResourceDefinition[], 
         },
         resource: resources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        // FHIR Bulk Data (async kick-off, status polling, NDJSON files): _type, _since, _outputFormat=ndjson.
+        operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }],
         searchParam: [
           { name: '_count', type: 'number', documentation: 'Page size (default 20, at most 1000).' },
           { name: '_sort', type: 'string', documentation: 'One sort key, - for descending.' },

@@ -118,6 +118,8 @@ export const policyTable = {
   'directory.import-outside-party': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration imports outside clinicians, organizations and locations.' },
   'task.read': { allow: [...everyoneSignedIn, 'integration'], refusal: 'Sign in first.' },
   'audit-event.read': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration reads the audit trail as FHIR AuditEvents.' },
+  'fhir.export': { allow: ['manager', 'admin', 'integration'], refusal: 'Only a practice manager, an administrator or an integration exports records in bulk (FHIR $export).' },
+  'fhir.import': { allow: ['manager', 'admin'], refusal: 'Only a practice manager or administrator imports records in bulk.' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type PolicyAction = keyof typeof policyTable;
