@@ -52,6 +52,7 @@ export const errorCatalogue = {
   PROVIDER_INACTIVE: { status: 422, message: 'That provider is not active and cannot be booked.' },
   APPOINTMENT_TYPE_NOT_BOOKABLE: { status: 422, message: 'Your role cannot book this appointment type.' },
   OVERBOOK_REASON_REQUIRED: { status: 422, message: 'An overbook needs a reason.' },
+  AFTER_VISIT_TEMPLATE_EXISTS: { status: 409, message: 'The clinic already has instructions for that diagnosis or procedure in this language. Edit them instead.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged with its request id.' },
 } as const;

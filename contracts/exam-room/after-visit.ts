@@ -41,8 +41,9 @@ const templateFields = {
 export const createAfterVisitTemplateRequestSchema = z.strictObject(templateFields);
 export type CreateAfterVisitTemplateRequest = z.infer<typeof createAfterVisitTemplateRequestSchema>;
 
+/** The version comes in this field or an If-Match header; neither → 428. */
 export const updateAfterVisitTemplateRequestSchema = z.strictObject({
-  version,
+  version: version.optional(),
   title: templateFields.title.optional(),
   body: templateFields.body.optional(),
   isActive: z.boolean().optional(),

@@ -6,6 +6,7 @@ import { generatePatients } from './population-generator.js';
 import { takeNextMrn } from '../front-desk/patients/patients.repository.js';
 import { seedSchedule } from './seed-schedule.js';
 import { ensureDefaultMessageTemplates } from '../front-desk/reminders/index.js';
+import { ensureDefaultAfterVisitTemplates } from '../exam-room/index.js';
 import { ensureDefaultRoomingChecklists } from '../exam-room/encounters/index.js';
 
 export const DEMO_PASSWORD = 'Medassist-demo-2026';
@@ -75,6 +76,7 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { patients: 
   await seedSchedule(db, organizationId);
   await ensureDefaultMessageTemplates(db, organizationId);
   await ensureDefaultRoomingChecklists(db, organizationId);
+  await ensureDefaultAfterVisitTemplates(db, organizationId);
   return { created: true };
 }
 

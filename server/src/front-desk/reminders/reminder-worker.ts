@@ -5,10 +5,17 @@ import type { Database } from '../../platform/db/schema.js';
 import { fillTemplate } from './message-templates.js';
 import type { MessageChannel, MessageTransport } from './reminders.table.js';
 
+/** A file sent with an email (an after-visit summary PDF). */
+export interface MessageAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 /** The port to the world outside the clinic: something that hands one message to a carrier. */
 export interface MessageSender {
   transport: MessageTransport;
-  send(message: { channel: MessageChannel; recipient: string; subject: string; body: string }): Promise<void>;
+  send(message: { channel: MessageChannel; recipient: string; subject: string; body: string; attachments?: MessageAttachment[] }): Promise<void>;
 }
 
 /** The local dev sink: the outbox row itself is the delivered message, read in the app. */
@@ -20,7 +27,7 @@ export function smtpSender(smtpUrl: string, from: string): MessageSender {
   return {
     transport: 'smtp',
     send: async (message) => {
-      await transporter.sendMail({ from, to: message.recipient, subject: message.subject, text: message.body });
+      await transporter.sendMail({ from, to: message.recipient, subject: message.subject, text: message.body, attachments: message.attachments });
     },
   };
 }
@@ -53,6 +60,7 @@ export async function deliverDueReminders(db: Kysely<Database>, options: Deliver
     const due = await trx
       .selectFrom('patientMessages')
       .selectAll()
+      .where('kind', '=', 'appointment-reminder')
       .where('status', '=', 'scheduled')
       .where('scheduledFor', '<=', now)
       .orderBy('scheduledFor')

@@ -27,7 +27,7 @@ export interface PatientMessagesTable {
   organizationId: string;
   appointmentId: string | null;
   patientId: string;
-  kind: Generated<'appointment-reminder'>;
+  kind: Generated<'appointment-reminder' | 'after-visit-summary'>;
   channel: MessageChannel;
   language: MessageLanguage;
   recipient: string | null;
