@@ -50,7 +50,8 @@ export async function readRoomingSummary(db: Kysely<Database>, context: Encounte
     const row = await trx.selectFrom('encounters').selectAll().where('organizationId', '=', context.organizationId).where('id', '=', encounterId).executeTakeFirst();
     if (!row) throw new AppError('ENCOUNTER_NOT_FOUND');
     const startedAt = new Date(row.startedAt);
-    const endedAt = row.endedAt ? new Date(row.endedAt) : new Date(8.64e15);
+    // reconciled "during this visit": from its start to its end (or now, while it is open)
+    const endedAt = row.endedAt ? new Date(row.endedAt) : new Date();
 
     const vitalsOf = (id: string) => trx
       .selectFrom('observations')
