@@ -93,6 +93,8 @@ export const flowBoardRowSchema = z.object({
   isSuggestedNoShow: z.boolean(),
   isConfirmed: z.boolean(),
   intakeStatus: z.enum(['not-started', 'sent', 'in-progress', 'complete']).nullable(),
+  /** A critical vital sign of this visit is waiting for a provider's acknowledgement. */
+  hasCriticalAlert: z.boolean(),
   allowedNext: z.array(visitStatusSchema),
   /** The subset of `allowedNext` the caller's roles may perform (the server's state machine decides; the web only shows these). */
   allowedNextForYou: z.array(visitStatusSchema),

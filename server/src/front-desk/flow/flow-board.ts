@@ -58,6 +58,9 @@ export async function readFlowBoard(db: Kysely<Database>, context: FlowContext, 
         eb.exists(
           eb.selectFrom('appointmentConfirmationTokens as ct').select(sql`1`.as('one')).whereRef('ct.appointmentId', '=', 'a.id').where('ct.action', '=', 'confirm'),
         ).as('isConfirmed'),
+        eb.exists(
+          eb.selectFrom('vitalAlerts as va').select(sql`1`.as('one')).whereRef('va.appointmentId', '=', 'a.id').where('va.acknowledgedAt', 'is', null),
+        ).as('hasCriticalAlert'),
       ])
       .where('a.organizationId', '=', context.organizationId)
       .where('a.locationId', '=', location.id)
@@ -95,6 +98,7 @@ export async function readFlowBoard(db: Kysely<Database>, context: FlowContext, 
         isSuggestedNoShow: isSuggestedNoShow(row.status, new Date(row.startsAt), now, thresholds.noShowAfterMinutes),
         isConfirmed: Boolean(row.isConfirmed),
         intakeStatus: row.intakeStatus ?? null,
+        hasCriticalAlert: Boolean(row.hasCriticalAlert),
         allowedNext: allowedNextStatuses(row.status),
         allowedNextForYou: allowedNextStatusesFor(row.status, context.roles),
       };
