@@ -4,17 +4,23 @@ import { formatAge, formatDate, patientName, sexLabels } from '../../platform/fo
 import { LockIcon } from '../../platform/ui/lock-icon.js';
 
 function AllergyArea({ patient }: { patient: Patient }) {
-  if (patient.allergyStatus === 'unknown') {
-    return <Text fw={600} c="orange.8" data-testid="allergy-status">Allergies: not yet recorded</Text>;
+  if (patient.allergyStatus === 'has-allergies' && patient.allergies.length > 0) {
+    return (
+      <Text fw={700} c="red.8" data-testid="allergy-status">
+        Allergies: {patient.allergies.map((allergy) => allergy.substance).join(', ')}
+      </Text>
+    );
   }
-  if (patient.allergyStatus === 'no-known-allergies') {
-    return <Text fw={600} c="green.8" data-testid="allergy-status">Allergies: NKDA</Text>;
+  if (patient.allergyStatus === 'no-known-drug-allergies' || patient.allergyStatus === 'no-known-allergies') {
+    const statement = patient.allergyStatement;
+    return (
+      <Text fw={600} c="green.8" data-testid="allergy-status">
+        Allergies: {patient.allergyStatus === 'no-known-drug-allergies' ? 'NKDA' : 'NKA'}
+        {statement ? <Text span size="sm" fw={400} c="dimmed"> (stated{statement.statedBy ? ` by ${statement.statedBy.name}` : ''} {new Date(statement.statedAt).toLocaleDateString('en-US', { month: '2-digit', day: '2-digit', year: 'numeric' })})</Text> : null}
+      </Text>
+    );
   }
-  return (
-    <Text fw={700} c="red.8" data-testid="allergy-status">
-      Allergies: {patient.allergies.map((allergy) => allergy.substance).join(', ')}
-    </Text>
-  );
+  return <Text fw={600} c="orange.8" data-testid="allergy-status">Allergies not recorded</Text>;
 }
 
 /** The two identifiers (name and date of birth) plus MRN and allergies, at the top of every patient view. */

@@ -9,6 +9,7 @@ import { applyFieldErrors, isApiError } from '../../platform/api.js';
 import { formatDate, formatDateTime, formatPhone, languageLabels } from '../../platform/format.js';
 import { useSession } from '../../platform/session.js';
 import { ErrorState, LoadingState, NotAllowedPanel } from '../../platform/ui/states.js';
+import { ClinicalSection } from '../../exam-room/chart/clinical-section.js';
 import { BreakTheGlassDialog } from './break-the-glass-dialog.js';
 import { PatientBanner } from './patient-banner.js';
 import { RestrictChartPanel } from './restrict-chart-panel.js';
@@ -134,6 +135,7 @@ export function PatientPage() {
           {data.mergedIntoPatientId ? <Anchor component={Link} to={`/patients/${data.mergedIntoPatientId}`}>Open the record in use</Anchor> : null}
         </Alert>
       ) : null}
+      {data.status !== 'merged' ? <ClinicalSection patient={data} /> : null}
       <Paper withBorder radius="md" p="md">
         <Group justify="space-between" mb="md">
           <Title order={3} size="h4">Demographics</Title>
