@@ -47,6 +47,36 @@ const referencingSamples = (patientId: string): Record<string, Resource> => ({
     category: [{ coding: [{ system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category', code: 'clinical-note' }] }],
     content: [{ attachment: { contentType: 'text/plain', data: 'V2Fsaw==' } }], context: { period: { start: now } },
   },
+  Encounter: {
+    resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: `Patient/${patientId}` },
+    period: { start: now, end: later }, reasonCode: [{ text: 'Walk visit' }],
+  },
+  Observation: {
+    resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: loinc('8867-4', 'Heart rate'), subject: { reference: `Patient/${patientId}` }, effectiveDateTime: now,
+    valueQuantity: { value: 72, unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
+  },
+  Condition: {
+    resourceType: 'Condition', subject: { reference: `Patient/${patientId}` }, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item' }] }],
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9' }], text: 'Type 2 diabetes' },
+  },
+  AllergyIntolerance: {
+    resourceType: 'AllergyIntolerance', patient: { reference: `Patient/${patientId}` }, clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '7980' }], text: 'Penicillin G' }, category: ['medication'],
+  },
+  MedicationStatement: {
+    resourceType: 'MedicationStatement', status: 'active', subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975' }], text: 'Metformin 500 mg' },
+  },
+  MedicationRequest: {
+    resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: `Patient/${patientId}` }, authoredOn: today,
+    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '197361' }], text: 'Amlodipine 5 mg' },
+  },
+  Immunization: {
+    resourceType: 'Immunization', status: 'completed', patient: { reference: `Patient/${patientId}` }, occurrenceDateTime: today, primarySource: false,
+    vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '140' }], text: 'Influenza, seasonal' },
+  },
 });
 
 /** `system|code` of the first coding of a CodeableConcept (or of the first of a list of them). */
@@ -96,6 +126,9 @@ function valueFor(type: string, parameter: string, subject: Resource & Record<st
     case 'type': return token(subject.type);
     case 'code': return token(subject.code);
     case 'sent': case 'period': case 'start': return `ge${today}`;
+    case 'clinical-status': return token(subject.clinicalStatus);
+    case 'vaccine-code': return token(subject.vaccineCode);
+    case 'intent': return String(subject.intent);
     case 'schedule': return (subject.schedule as { reference: string }).reference;
     default: throw new Error(`The CapabilityStatement lists ${type}?${parameter}, which this walk does not know how to exercise.`);
   }

@@ -6,11 +6,15 @@ import { patientDefinition } from '../resources/patient.resource.js';
 import type { ResourceDefinition } from './resource-definition.js';
 import { scheduleDefinition } from '../resources/schedule.resource.js';
 import { taskDefinition } from '../resources/task.resource.js';
+import { encounterDefinition } from '../resources/encounter.resource.js';
+import { allergyIntoleranceDefinition, conditionDefinition, immunizationDefinition, medicationRequestDefinition, medicationStatementDefinition } from '../resources/histories.resources.js';
+import { observationDefinition } from '../resources/observation.resource.js';
 import { communicationDefinition, documentReferenceDefinition, practitionerRoleDefinition, slotDefinition } from '../resources/stored.resources.js';
 
 /** Every resource type served, in CapabilityStatement order. The CapabilityStatement is generated from this list. */
 export const resourceDefinitions: readonly ResourceDefinition[] = [
   patientDefinition, practitionerDefinition, practitionerRoleDefinition, organizationDefinition, locationDefinition, scheduleDefinition, slotDefinition, appointmentDefinition,
+  encounterDefinition, observationDefinition, conditionDefinition, allergyIntoleranceDefinition, medicationStatementDefinition, medicationRequestDefinition, immunizationDefinition,
   taskDefinition, communicationDefinition, documentReferenceDefinition, auditEventDefinition,
 ];
 
