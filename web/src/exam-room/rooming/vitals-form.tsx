@@ -198,7 +198,7 @@ function UnitToggle({ label, value, onChange, us, metric }: { label: string; val
 
 function Group2({ title, right, children }: { title: string; right?: ReactNode; children: ReactNode }) {
   return (
-    <Paper withBorder radius="sm" p="sm" role="group" aria-label={title}>
+    <Paper withBorder radius="sm" p="sm" role="group" aria-label={`${title} readings`}>
       <Group justify="space-between" mb={6} wrap="nowrap">
         <Text fw={600} size="sm">{title}</Text>
         {right}
