@@ -12,7 +12,10 @@ import type { AllergiesTable } from '../exam-room.table.js';
 import { getPatientForHistory, iso, staffRefs, type Db, type HistoryContext, type StaffRef, type WriteOptions } from './history-context.js';
 import { parseInput } from './validate-input.js';
 
-export type RecordAllergyInput = z.input<typeof recordAllergyRequestSchema>;
+/** The app's request, with the substance's code system as any string (checked here, so FHIR codings can be passed as they come). */
+export type RecordAllergyInput = Omit<z.input<typeof recordAllergyRequestSchema>, 'substance'> & {
+  substance: { text: string; system?: string | null; code?: string | null };
+};
 
 /** Does a new allergy make the statement on file untrue? NKA: any active allergy; NKDA: a drug allergy (or one of unknown kind). */
 function contradicts(statement: 'no-known-drug-allergies' | 'no-known-allergies', allergy: { category: string | null; clinicalStatus: string }): boolean {
@@ -37,7 +40,8 @@ function toAllergy(row: Selectable<AllergiesTable>, who: (id: string | null) => 
  * Exported for the FHIR mapping and imports (`source`); input is checked against the contract.
  */
 export async function recordAllergy(trx: Transaction<Database>, context: HistoryContext, patientId: string, input: RecordAllergyInput, options: WriteOptions) {
-  const allergy = parseInput(recordAllergyRequestSchema, input);
+  const { system, code, text } = input.substance;
+  const allergy = parseInput(recordAllergyRequestSchema, { ...input, substance: { text, ...(system ? { system } : {}), ...(code ? { code } : {}) } });
   await getPatientForHistory(trx, context, patientId, { lock: true });
   const row = await trx
     .insertInto('allergies')

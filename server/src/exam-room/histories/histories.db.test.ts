@@ -273,3 +273,19 @@ describe('exported writers for the FHIR mapping and imports', () => {
       .rejects.toMatchObject({ code: 'VALIDATION_FAILED', field: 'substance.code' });
   });
 });
+
+describe('restricted charts and other clinics', () => {
+  it('refuses histories of a restricted chart without break-the-glass, and answers 404 for another clinic’s patient', async () => {
+    const patientId = await newPatient();
+    await t.db.updateTable('patients').set({ isRestricted: true }).where('id', '=', patientId).execute();
+    const refused = await get(ma, `/api/patients/${patientId}/medications`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('BREAK_THE_GLASS_REQUIRED');
+    expect((await post(ma, `/api/patients/${patientId}/allergy-statement`, { statement: 'no-known-allergies' })).statusCode).toBe(403);
+    const { organizationId: otherOrganization } = await makeOrganization(t.db, 'Other Clinic');
+    const stranger = (await makePatientRow(t.db, otherOrganization)).id;
+    const missing = await post(ma, `/api/patients/${stranger}/problems`, { description: 'Headache' });
+    expect(missing.statusCode).toBe(404);
+    expect(await t.db.selectFrom('problems').select('id').where('patientId', '=', stranger).execute()).toEqual([]);
+  });
+});
