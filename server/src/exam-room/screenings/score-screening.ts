@@ -47,7 +47,7 @@ function underAnswers<T>(score: () => T): T {
     return score();
   } catch (error) {
     if (error instanceof AppError && error.code === 'VALIDATION_FAILED' && error.issues) {
-      const issues = error.issues.map((issue) => ({ field: `answers.${issue.field}`, message: issue.message }));
+      const issues = error.issues.map((issue) => ({ field: issue.field === 'answers' ? issue.field : `answers.${issue.field}`, message: issue.message }));
       throw new AppError('VALIDATION_FAILED', { field: issues[0]?.field, issues });
     }
     throw error;
