@@ -5,6 +5,7 @@ import { benchSignIn } from './sign-in.bench.js';
 import { benchSlotSearch } from './slot-search.bench.js';
 import { benchBookingContention } from './booking-contention.bench.js';
 import { benchSseFanout } from './sse-fanout.bench.js';
+import { benchVitalsRecording } from './vitals-recording.js';
 import { printTable, type Figure } from './report.js';
 
 const { values } = parseArgs({ options: { patients: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' } } });
@@ -19,4 +20,5 @@ figures.push(...(await benchSignIn({ engine: 'postgres', rounds })));
 figures.push(...(await benchSseFanout()));
 figures.push(...(await benchSlotSearch()));
 figures.push(...(await benchBookingContention()));
+figures.push(...(await benchVitalsRecording()));
 printTable(figures);

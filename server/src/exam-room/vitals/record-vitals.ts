@@ -9,7 +9,7 @@ import { calculateBmi, classifyAdultBmi } from './bmi.js';
 import { ageOn, needsRepeatBloodPressure, type PatientAge } from './interpretation.js';
 import { toObservationView } from './observation-view.js';
 import { findImplausibleVitals, type VitalsEntry, type VitalsField } from './plausibility.js';
-import { saveObservation, type ObservationContext, type ObservationInput, type SavedObservation } from './save-observation.js';
+import { saveObservation, type ObservationContext, type ObservationLookups, type ObservationInput, type SavedObservation } from './save-observation.js';
 import { LOINC } from './vital-codes.js';
 
 /** Where each plausibility field sits in the vitals form (the request body). */
@@ -130,12 +130,13 @@ export async function recordVitalsSet(
     }
 
     const vitalsSetId = randomUUID();
+    const lookups: ObservationLookups = {};
     const saved: SavedObservation[] = [];
     const base = { patientId: encounter.patientId, encounterId: encounter.id, effectiveAt, category: 'vital-signs' as const };
     const save = async (input: Omit<ObservationInput, 'patientId' | 'encounterId' | 'effectiveAt'>, fieldNames: Record<string, string>, orthostaticSetId?: string) => {
       const result = await saveObservation(trx, context, {
         ...base, ...input, ...(body.repeatOfId && input.code === repeatOfCode && !orthostaticSetId ? { repeatOfId: body.repeatOfId } : {}),
-      }, { source: 'app', vitalsSetId, orthostaticSetId: orthostaticSetId ?? null, now, fieldNames });
+      }, { source: 'app', vitalsSetId, orthostaticSetId: orthostaticSetId ?? null, now, fieldNames, lookups, repeatOfChecked: true });
       saved.push(result);
       return result;
     };

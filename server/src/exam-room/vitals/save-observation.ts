@@ -68,8 +68,21 @@ export interface SaveObservationOptions {
   correctionOf?: { id: string; reason: string };
   /** For tests and replays; default the transaction's clock. */
   now?: Date;
+  /**
+   * Shared by the readings of one set in one transaction: the patient, encounter and clinic settings
+   * are read once instead of once per reading. Pass the same (initially empty) object to each call.
+   */
+  lookups?: ObservationLookups;
+  /** The caller already checked that repeatOfId is this patient's reading. */
+  repeatOfChecked?: boolean;
   /** Field names in the error, e.g. { value: 'weight.value' } for the app's vitals form. */
   fieldNames?: Partial<Record<'value' | 'unit' | 'systolic' | 'diastolic' | 'code' | 'effectiveAt' | 'repeatOfId' | 'encounterId', string>>;
+}
+
+export interface ObservationLookups {
+  patient?: { id: string; dateOfBirth: string };
+  encounter?: Awaited<ReturnType<typeof findEncounter>>;
+  settings?: { thresholds: VitalThresholds; escalateMinutes: number };
 }
 
 export interface SavedObservation {
@@ -266,18 +279,25 @@ export async function saveObservation(
     throw validation([{ field: field('effectiveAt'), message: 'A reading cannot be taken in the future.' }]);
   }
 
-  const patient = await trx
-    .selectFrom('patients')
-    .select(['id', 'dateOfBirth'])
-    .where('id', '=', input.patientId)
-    .where('organizationId', '=', context.organizationId)
-    .executeTakeFirst();
+  const lookups = options.lookups ?? {};
+  const patient = lookups.patient?.id === input.patientId
+    ? lookups.patient
+    : await trx
+      .selectFrom('patients')
+      .select(['id', 'dateOfBirth'])
+      .where('id', '=', input.patientId)
+      .where('organizationId', '=', context.organizationId)
+      .executeTakeFirst();
   if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
-  const encounter = input.encounterId ? await findEncounter(trx, context.organizationId, input.encounterId) : undefined;
+  lookups.patient = patient;
+  const encounter = !input.encounterId
+    ? undefined
+    : lookups.encounter?.id === input.encounterId ? lookups.encounter : await findEncounter(trx, context.organizationId, input.encounterId);
+  if (encounter) lookups.encounter = encounter;
   if (input.encounterId && (!encounter || encounter.patientId !== patient.id)) {
     throw new AppError('NOT_FOUND', { field: field('encounterId'), message: 'No such encounter for this patient.' });
   }
-  if (input.repeatOfId) {
+  if (input.repeatOfId && !options.repeatOfChecked) {
     const earlier = await trx
       .selectFrom('observations')
       .select(['id', 'patientId'])
@@ -300,7 +320,8 @@ export async function saveObservation(
     } catch {
       throw validation([{ field: field('effectiveAt'), message: 'The reading is dated before the patient was born.' }]);
     }
-    const { thresholds } = await loadClinicVitalSettings(trx, context.organizationId);
+    lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
+    const { thresholds } = lookups.settings;
     interpreted = interpretVital(input, normalised, age, thresholds);
   } else {
     const components = (input.components ?? []).map((component) => ({
@@ -381,7 +402,7 @@ export async function saveObservation(
       remeasureOfAlertId = open.id;
       await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
     } else {
-      alert = await raiseAlert(trx, context, { observation, encounter, now });
+      alert = await raiseAlert(trx, context, { observation, encounter, now, escalateMinutes: (lookups.settings ?? await loadClinicVitalSettings(trx, context.organizationId)).escalateMinutes });
     }
   }
   return { observation, alert, remeasureOfAlertId };
@@ -390,9 +411,8 @@ export async function saveObservation(
 async function raiseAlert(
   trx: Transaction<Database>,
   context: ObservationContext,
-  { observation, encounter, now }: { observation: ObservationRow; encounter: Awaited<ReturnType<typeof findEncounter>>; now: Date },
+  { observation, encounter, now, escalateMinutes }: { observation: ObservationRow; encounter: Awaited<ReturnType<typeof findEncounter>>; now: Date; escalateMinutes: number },
 ): Promise<SavedObservation['alert']> {
-  const { escalateMinutes } = await loadClinicVitalSettings(trx, context.organizationId);
   const ownerStaffId = encounter?.providerId ?? encounter?.appointmentProviderId ?? null;
   const task = await createTask(trx, context, {
     title: `Critical vital sign: ${observation.codeDisplay || observation.code}`,
