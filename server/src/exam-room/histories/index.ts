@@ -8,3 +8,4 @@ export { recordHistoryEntry, findHistoryEntries, type HistoryEntryInput } from '
 export { saveSocialHistory, getSocialHistory, type SocialHistoryInput } from './social-history.js';
 export { recordImmunization, findImmunizations, cvxVaccineName, type ImmunizationInput } from './immunizations.js';
 export type { HistoryContext, WriteOptions } from './history-context.js';
+export { parseInput } from './validate-input.js';
