@@ -146,6 +146,24 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     // both readings are kept
     expect(await readings.getByRole('row').filter({ hasText: 'Blood pressure' }).count()).toBe(2);
 
+    // When she screens for depression: a positive PHQ-2 cascades to the PHQ-9, and item 9 raises the urgent banner
+    const screenings = ma.getByRole('region', { name: 'Screenings' });
+    await screenings.getByLabel('1. Little interest or pleasure in doing things').selectOption('2');
+    await screenings.getByLabel('2. Feeling down, depressed, or hopeless').selectOption('2');
+    await screenings.getByRole('button', { name: 'Score PHQ-2' }).click();
+    await screenings.getByRole('button', { name: 'Score PHQ-9' }).waitFor();
+    expect(await screenings.getByTestId('screening-result').first().innerText()).toMatch(/PHQ-2\s+Total 4\s+Positive/);
+    const phq9Answers = ['1', '1', '1', '0', '0', '1'];
+    for (const [index, answer] of phq9Answers.entries()) {
+      await screenings.getByRole('combobox').nth(index + 2).selectOption(answer);
+    }
+    await screenings.getByLabel(/^9\. Thoughts that you would be better off dead/).selectOption('1');
+    await screenings.getByRole('button', { name: 'Score PHQ-9' }).click();
+    const urgentBanner = screenings.getByTestId('urgent-screening-banner');
+    await urgentBanner.waitFor();
+    expect(await screenings.getByTestId('screening-result').last().innerText()).toMatch(/PHQ-9\s+Total 9\s+Positive\s+Mild/);
+    await snap(ma, 'rooming-08a-phq9-urgent-banner');
+
     // And hands Mr Osgood to the provider
     await ma.getByRole('button', { name: 'Ready for provider' }).click();
     await ma.getByText(/^Ready for provider · /).waitFor();

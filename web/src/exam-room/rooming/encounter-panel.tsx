@@ -24,6 +24,7 @@ export function EncounterPanel({ encounter, canEdit }: { encounter: Encounter; c
           onDone?.();
         },
         onError: (error) => {
+          setPendingDone(null);
           const placed: Record<string, string> = {};
           if (isApiError(error)) for (const issue of error.issues.length > 0 ? error.issues : error.field ? [{ field: error.field, message: error.message }] : []) placed[issue.field] = issue.message;
           setErrors(placed);
@@ -33,16 +34,20 @@ export function EncounterPanel({ encounter, canEdit }: { encounter: Encounter; c
     );
   };
 
+  // The tick shows at once; the server's answer (or a refusal) replaces it.
+  const [pendingDone, setPendingDone] = useState<string[] | null>(null);
+  const doneKeys = new Set(pendingDone ?? encounter.checklistDone);
   const toggle = (key: string, checked: boolean) => {
-    const done = new Set(encounter.checklistDone);
+    const done = new Set(doneKeys);
     if (checked) done.add(key);
     else done.delete(key);
-    save({ checklistDone: [...done] });
+    setPendingDone([...done]);
+    save({ checklistDone: [...done] }, () => setPendingDone(null));
   };
 
   const visitTypes = checklists.data?.checklists.map((checklist) => ({ value: checklist.visitType, label: checklist.label })) ?? [];
   if (!visitTypes.some((option) => option.value === encounter.visitType)) visitTypes.unshift({ value: encounter.visitType, label: encounter.visitTypeLabel });
-  const doneCount = encounter.checklist.filter((item) => item.isDone).length;
+  const doneCount = encounter.checklist.filter((item) => doneKeys.has(item.key)).length;
 
   return (
     <Paper withBorder radius="md" p="md" role="region" aria-label="Reason for visit">
@@ -84,7 +89,7 @@ export function EncounterPanel({ encounter, canEdit }: { encounter: Encounter; c
             <Checkbox
               key={item.key}
               label={item.isSpecialtyExtra ? `${item.label} (specialty)` : item.label}
-              checked={item.isDone}
+              checked={doneKeys.has(item.key)}
               disabled={!canEdit || update.isPending}
               onChange={(event) => toggle(item.key, event.currentTarget.checked)}
             />

@@ -148,9 +148,9 @@ export function RoomingSummaryPage() {
                     const repeatOf = reading.repeatOfId ? byId.get(reading.repeatOfId) : undefined;
                     return (
                       <Table.Tr key={reading.id} bg={reading.isCritical ? 'red.0' : undefined}>
-                        <Table.Td><Text size="sm">{timeOf(reading.effectiveAt)}</Text></Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}><Text size="sm">{timeOf(reading.effectiveAt)}</Text></Table.Td>
                         <Table.Td>
-                          <Text size="sm" fw={600}>{vitalNames[reading.code] ?? reading.display}</Text>
+                          <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>{vitalNames[reading.code] ?? reading.display}</Text>
                           {repeatOf ? <Text size="xs" c="dimmed">re-measure of {timeOf(repeatOf.effectiveAt)}</Text> : null}
                         </Table.Td>
                         <Table.Td><ReadingCell reading={reading} /></Table.Td>

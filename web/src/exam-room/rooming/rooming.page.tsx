@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -79,36 +79,38 @@ function RoomingWorkspace({ encounter }: { encounter: Encounter }) {
           {can('rooming.mark-ready') && !isReady ? <Button color="orange" loading={ready.isPending} onClick={markReady}>Ready for provider</Button> : null}
         </Group>
       </Group>
-      <Grid gap="md" align="flex-start">
-        <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Stack gap="md">
-            <EncounterPanel key={encounter.id} encounter={encounter} canEdit={canEdit} />
-            {can('screening.record') ? <ScreeningsPanel encounterId={encounter.id} patientId={encounter.patientId} ageYears={ageYears} /> : null}
-          </Stack>
+      <Grid gap="md" align="stretch">
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <EncounterPanel key={encounter.id} encounter={encounter} canEdit={canEdit} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 7 }}>
-          <Stack gap="md">
-            {can('vitals.record') ? (
-              <Paper withBorder radius="md" p="md" role="region" aria-label="Vitals">
-                <Stack gap="sm">
-                  <Title order={3} size="h4">Vitals</Title>
-                  {patient.data ? <VitalsForm encounterId={encounter.id} ageMonths={ageMonths} onSaved={onSaved} /> : <LoadingState />}
-                </Stack>
-              </Paper>
-            ) : null}
-            <Paper withBorder radius="md" p="md" role="region" aria-label="Readings">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          {can('vitals.record') ? (
+            <Paper withBorder radius="md" p="md" role="region" aria-label="Vitals" h="100%">
               <Stack gap="sm">
-                <Title order={3} size="h4">Readings this visit</Title>
-                {lastSave?.bmi ? (
-                  <Alert color="gray" variant="light" p="xs" data-testid="bmi-saved">
-                    <Text size="sm"><Text span c="dimmed">BMI (computed) </Text><Text span fw={700}>{lastSave.bmi.value.toFixed(1)} kg/m²</Text>{lastSave.bmi.category ? ` · ${lastSave.bmi.category}` : ''}</Text>
-                  </Alert>
-                ) : null}
-                <VitalsReadings encounterId={encounter.id} ageMonths={ageMonths} lastPrompts={lastSave?.prompts ?? []} onSaved={onSaved} />
+                <Title order={3} size="h4">Vitals</Title>
+                {patient.data ? <VitalsForm encounterId={encounter.id} ageMonths={ageMonths} onSaved={onSaved} /> : <LoadingState />}
               </Stack>
             </Paper>
-            <AfterVisitPanel encounterId={encounter.id} preferredLanguage={patient.data?.preferredLanguage} />
-          </Stack>
+          ) : null}
+        </Grid.Col>
+      </Grid>
+      <Paper withBorder radius="md" p="md" role="region" aria-label="Readings">
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <Title order={3} size="h4">Readings this visit</Title>
+            {lastSave?.bmi ? (
+              <Text size="sm" data-testid="bmi-saved"><Text span c="dimmed">BMI (computed) </Text><Text span fw={700}>{lastSave.bmi.value.toFixed(1)} kg/m²</Text>{lastSave.bmi.category ? ` · ${lastSave.bmi.category}` : ''}</Text>
+            ) : null}
+          </Group>
+          <VitalsReadings encounterId={encounter.id} ageMonths={ageMonths} lastPrompts={lastSave?.prompts ?? []} onSaved={onSaved} />
+        </Stack>
+      </Paper>
+      <Grid gap="md" align="stretch">
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          {can('screening.record') ? <ScreeningsPanel encounterId={encounter.id} patientId={encounter.patientId} ageYears={ageYears} /> : null}
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 6 }}>
+          <AfterVisitPanel encounterId={encounter.id} preferredLanguage={patient.data?.preferredLanguage} />
         </Grid.Col>
       </Grid>
     </Stack>

@@ -196,9 +196,9 @@ function UnitToggle({ label, value, onChange, us, metric }: { label: string; val
   );
 }
 
-function Group2({ title, right, children }: { title: string; right?: ReactNode; children: ReactNode }) {
+function Group2({ title, right, children, wide }: { title: string; right?: ReactNode; children: ReactNode; wide?: boolean }) {
   return (
-    <Paper withBorder radius="sm" p="sm" role="group" aria-label={`${title} readings`}>
+    <Paper withBorder radius="sm" p="sm" role="group" aria-label={`${title} readings`} style={wide ? { gridColumn: '1 / -1' } : undefined}>
       <Group justify="space-between" mb={6} wrap="nowrap">
         <Text fw={600} size="sm">{title}</Text>
         {right}
@@ -275,13 +275,11 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, md: repeatOf ? 1 : 2 }} spacing="sm">
           {shows('bloodPressure') ? (
-            <Group2 title="Blood pressure">
+            <Group2 title="Blood pressure" wide>
               <Stack gap={6}>
-                <Group grow align="flex-start" gap="xs">
+                <Group grow align="flex-start" gap="xs" wrap="wrap">
                   <TextInput id={`${id}-sys`} label="Systolic" rightSection={<Text size="xs" c="dimmed">mmHg</Text>} rightSectionWidth={50} {...numeric} value={values.systolic} onChange={(event) => set('systolic', event.currentTarget.value)} error={errors['bloodPressure.systolic']} />
                   <TextInput id={`${id}-dia`} label="Diastolic" rightSection={<Text size="xs" c="dimmed">mmHg</Text>} rightSectionWidth={50} {...numeric} value={values.diastolic} onChange={(event) => set('diastolic', event.currentTarget.value)} error={errors['bloodPressure.diastolic']} />
-                </Group>
-                <Group grow align="flex-start" gap="xs">
                   <NativeSelect label="Position" data={bloodPressurePositions.map((value) => ({ value, label: positionLabels[value] }))} value={values.position} onChange={(event) => set('position', event.currentTarget.value)} error={errors['bloodPressure.position']} />
                   <NativeSelect label="Arm" data={bloodPressureArms.map((value) => ({ value, label: armLabels[value] }))} value={values.arm} onChange={(event) => set('arm', event.currentTarget.value)} error={errors['bloodPressure.arm']} />
                   <NativeSelect label="Cuff size" data={cuffSizes.map((value) => ({ value, label: cuffLabels[value] }))} value={values.cuffSize} onChange={(event) => set('cuffSize', event.currentTarget.value)} error={errors['bloodPressure.cuffSize']} />
@@ -291,21 +289,21 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
             </Group2>
           ) : null}
           {shows('pulse') || shows('respirations') || shows('spo2') ? (
-            <Group2 title={repeatOf ? 'Reading' : 'Pulse, respirations, oxygen'}>
+            <Group2 title={repeatOf ? 'Reading' : 'Pulse, respirations, oxygen'} wide>
               <Stack gap={6}>
-                <Group grow align="flex-start" gap="xs">
+                <Group grow align="flex-start" gap="xs" wrap="wrap">
                   {shows('pulse') ? <TextInput label="Pulse" rightSection={<Text size="xs" c="dimmed">/min</Text>} rightSectionWidth={40} {...numeric} value={values.pulse} onChange={(event) => set('pulse', event.currentTarget.value)} error={errors.pulse} /> : null}
                   {shows('respirations') ? <TextInput label="Respirations" rightSection={<Text size="xs" c="dimmed">/min</Text>} rightSectionWidth={40} {...numeric} value={values.respirations} onChange={(event) => set('respirations', event.currentTarget.value)} error={errors.respirations} /> : null}
                   {shows('spo2') ? <TextInput label="SpO2" rightSection={<Text size="xs" c="dimmed">%</Text>} rightSectionWidth={30} {...numeric} value={values.spo2} onChange={(event) => set('spo2', event.currentTarget.value)} error={errors['spo2.percent']} /> : null}
-                </Group>
-                {shows('spo2') ? (
-                  <Group grow align="flex-start" gap="xs">
+                  {shows('spo2') ? (
+                    <>
                     <NativeSelect label="Oxygen" data={[{ value: 'room-air', label: 'Room air' }, { value: 'supplemental', label: 'Supplemental O2' }]} value={values.oxygen} onChange={(event) => set('oxygen', event.currentTarget.value as FormValues['oxygen'])} />
                     {values.oxygen === 'supplemental' ? (
                       <TextInput label="O2 flow" rightSection={<Text size="xs" c="dimmed">L/min</Text>} rightSectionWidth={44} {...numeric} value={values.flow} onChange={(event) => set('flow', event.currentTarget.value)} error={errors['spo2.oxygen.flowLitresPerMinute']} />
-                    ) : <div />}
-                  </Group>
-                ) : null}
+                    ) : null}
+                    </>
+                  ) : null}
+                </Group>
               </Stack>
             </Group2>
           ) : null}

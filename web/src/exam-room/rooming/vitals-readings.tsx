@@ -90,7 +90,7 @@ export function VitalsReadings({ encounterId, ageMonths, lastPrompts, onSaved }:
                   <Table.Tr key={observation.id} data-code={observation.code} data-critical={observation.isCritical || undefined} bg={observation.isCritical ? 'red.0' : undefined}>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}><Text size="sm">{timeOf(observation.effectiveAt)}</Text></Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={600}>{vitalNames[observation.code] ?? observation.display}</Text>
+                      <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>{vitalNames[observation.code] ?? observation.display}</Text>
                       {repeatOf ? <Badge size="xs" variant="outline" color="gray" tt="none">Re-measure of {timeOf(repeatOf.effectiveAt)} reading</Badge> : null}
                     </Table.Td>
                     <Table.Td><ReadingCell reading={observation} /></Table.Td>

@@ -1,4 +1,4 @@
-import { Badge, type BadgeProps } from '@mantine/core';
+import { Badge, Text, type BadgeProps } from '@mantine/core';
 
 /** FHIR observation interpretation codes (v3 ObservationInterpretation) the exam room uses. */
 export type InterpretationCode = 'N' | 'L' | 'H' | 'LL' | 'HH' | 'A' | 'AA';
@@ -32,7 +32,7 @@ export function isInterpretationCode(value: unknown): value is InterpretationCod
  */
 export function FlagBadge({ interpretation, label, size = 'md' }: { interpretation: string | null | undefined; label?: string; size?: BadgeProps['size'] }) {
   if (!isInterpretationCode(interpretation)) {
-    return <Badge size={size} color="gray" variant="outline" tt="none" data-flag="none">{label ? `${label}: ` : ''}Not flagged</Badge>;
+    return <Text span size="xs" c="dimmed" data-flag="none">{label ? `${label}: ` : ''}No range to flag</Text>;
   }
   const look = flagLooks[interpretation];
   return (

@@ -76,7 +76,8 @@ export function methodText(reading: ReadingLike): string {
   if (oxygen === 'room-air') parts.push('room air');
   else if (oxygen && typeof oxygen === 'object' && 'flowLitresPerMinute' in oxygen) parts.push(`O2 ${String((oxygen as { flowLitresPerMinute: unknown }).flowLitresPerMinute)} L/min`);
   if (details.isLength === true) parts.push('recumbent length');
-  return parts.join(' · ');
+  const text = parts.join(' · ');
+  return text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}` : '';
 }
 
 /** One reading's flags: the overall flag, and for a blood pressure each component's own flag. */
@@ -97,8 +98,8 @@ export function ReadingCell({ reading }: { reading: ReadingLike }) {
   const method = methodText(reading);
   return (
     <Stack gap={0}>
-      <Text fw={700} size="sm" c={reading.isCritical ? 'red.9' : undefined}>{readingText(reading)}</Text>
-      {method ? <Text size="xs" c="dimmed" tt="capitalize">{method}</Text> : null}
+      <Text fw={700} size="sm" c={reading.isCritical ? 'red.9' : undefined} style={{ whiteSpace: 'nowrap' }}>{readingText(reading)}</Text>
+      {method ? <Text size="xs" c="dimmed">{method}</Text> : null}
     </Stack>
   );
 }

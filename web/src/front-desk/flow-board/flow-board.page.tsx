@@ -168,7 +168,7 @@ function FlowRow({ row, now, thresholds, timeZone, locationId, readyRooms, isLar
   const canRoom = allowedNext.includes('roomed') && row.status === 'arrived';
   const canCheckIn = row.status === 'scheduled' && session.allowedActions.includes('appointment.check-in');
   const canOpenRooming = (row.status === 'roomed' || row.status === 'ready-for-provider' || row.status === 'with-provider') && session.allowedActions.includes('vitals.record');
-  const hasCriticalAlert = (row as FlowBoardRow & { hasCriticalAlert?: boolean }).hasCriticalAlert === true;
+  const hasCriticalAlert = row.hasCriticalAlert;
 
   return (
     <Table.Tr data-appointment-id={row.appointmentId} data-status={row.status} data-critical={hasCriticalAlert || undefined}>
