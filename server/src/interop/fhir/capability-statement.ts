@@ -1,6 +1,13 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { ResourceDefinition } from './core/resource-definition.js';
 
+/** `_include` values a search of the type takes: each of its reference search parameters whose target is served. */
+const includesOf = (definition: ResourceDefinition) =>
+  definition.searchParameters.filter((parameter) => parameter.match === 'reference' && parameter.target).map((parameter) => `${definition.type}:${parameter.name}`);
+/** `_revinclude` values a search of `type` takes: every served type's reference parameters that name it. */
+const revIncludesOf = (definitions: readonly ResourceDefinition[], type: string) =>
+  definitions.flatMap((definition) => definition.searchParameters.filter((parameter) => parameter.match === 'reference' && parameter.target === type).map((parameter) => `${definition.type}:${parameter.name}`));
+
 /**
  * The CapabilityStatement, generated from the resource definitions actually registered, so it can
  * only list what the routes serve (a test walks it and exercises every entry).
@@ -17,6 +24,8 @@ export function capabilityStatement(definitions: readonly ResourceDefinition[], 
     conditionalUpdate: false,
     conditionalDelete: 'not-supported',
     searchParam: definition.searchParameters.map((parameter) => ({ name: parameter.name, type: parameter.type, documentation: parameter.documentation })),
+    ...(includesOf(definition).length ? { searchInclude: includesOf(definition) } : {}),
+    ...(revIncludesOf(definitions, definition.type).length ? { searchRevInclude: revIncludesOf(definitions, definition.type) } : {}),
     ...(definition.type === 'Patient' ? { operation: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }] } : {}),
     ...(Object.keys(definition.sorts).length ? { extension: [{ url: 'http://medassist.example/fhir/StructureDefinition/sort-keys', valueString: Object.keys(definition.sorts).join(',') }] } : {}),
   }));

@@ -194,6 +194,13 @@ describe('CapabilityStatement walk', () => {
         else expect(ids, `${type}?${parameter.name}=${value}`).toContain(subject.id);
         exercised++;
       }
+      for (const [parameter, values] of [['_include', resource.searchInclude ?? []], ['_revinclude', resource.searchRevInclude ?? []]] as const) {
+        for (const value of values) {
+          const response = await client({ method: 'GET', url: `/fhir/R4/${type}?_count=5&${parameter}=${value}` });
+          expect(response.statusCode, `${type}?${parameter}=${value}: ${response.body}`).toBe(200);
+          exercised++;
+        }
+      }
       const sortKeys = resource.extension?.find((extension) => extension.url.endsWith('/sort-keys'))?.valueString?.split(',') ?? [];
       for (const key of sortKeys) {
         expect((await client({ method: 'GET', url: `/fhir/R4/${type}?_sort=-${key}&_count=2` })).statusCode, `${type}?_sort=${key}`).toBe(200);

@@ -304,3 +304,42 @@ describe('FHIR Slot and PractitionerRole', () => {
     expect(await ids('PractitionerRole?specialty=http://nucc.org/provider-taxonomy|207RC0000X')).toEqual([(created.json() as Resource).id]);
   });
 });
+
+describe('FHIR _include, _revinclude and _summary=count', () => {
+  it('adds the referenced patients (_include) and the resources naming the matches (_revinclude), each once', async () => {
+    const patientId = await newPatient('1950-01-01');
+    const made: Record<string, string> = {};
+    for (const [type, example] of Object.entries(examples(patientId))) {
+      const created = await post(example.resource);
+      expect(created.statusCode, created.body).toBe(201);
+      made[type] = (created.json() as Resource).id!;
+    }
+    const second = ((await post(heartRate(patientId, 66, '2024-04-03T10:00:00Z'))).json() as Resource).id!;
+    for (const type of ['Observation', 'Encounter', 'Condition', 'MedicationRequest', 'Immunization', 'AllergyIntolerance', 'MedicationStatement']) {
+      const bundle = (await client({ method: 'GET', url: `/fhir/R4/${type}?patient=${patientId}&_include=${type}:patient` })).json() as Bundle;
+      const included = (bundle.entry ?? []).filter((entry) => entry.search?.mode === 'include');
+      expect(included.map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`), type).toEqual([`Patient/${patientId}`]);
+      expect((bundle.entry ?? []).filter((entry) => entry.search?.mode === 'match').length, type).toBe(type === 'Observation' ? 2 : 1);
+    }
+    const withObservations = (await client({ method: 'GET', url: `/fhir/R4/Patient?_id=${patientId}&_revinclude=Observation:patient&_revinclude=Condition:patient` })).json() as Bundle;
+    expect(withObservations.entry!.map((entry) => [entry.search!.mode, `${entry.resource!.resourceType}/${entry.resource!.id}`]).sort()).toEqual([
+      ['include', `Condition/${made.Condition}`], ['include', `Observation/${made.Observation}`], ['include', `Observation/${second}`], ['match', `Patient/${patientId}`],
+    ].sort());
+    const other = await newPatient();
+    const none = (await client({ method: 'GET', url: `/fhir/R4/Patient?_id=${other}&_revinclude=Observation:patient` })).json() as Bundle;
+    expect(none.entry!.map((entry) => entry.resource!.id)).toEqual([other]);
+    expect((await client({ method: 'GET', url: `/fhir/R4/Observation?patient=${patientId}&_include=Encounter:patient` })).statusCode).toBe(400);
+    expect((await client({ method: 'GET', url: `/fhir/R4/Observation?patient=${patientId}&_include=Observation:code` })).statusCode).toBe(400);
+    const count = (await client({ method: 'GET', url: `/fhir/R4/Condition?patient=${patientId}&_summary=count` })).json() as Bundle;
+    expect(count.total).toBe(1);
+  });
+
+  it('refuses an _include of a type the caller may not read', async () => {
+    const frontDesk = await setup.staff('front-desk');
+    const patientId = await newPatient();
+    const allowed = await frontDesk({ method: 'GET', url: `/fhir/R4/Patient?_id=${patientId}` });
+    expect(allowed.statusCode).toBe(200);
+    const refused = await frontDesk({ method: 'GET', url: `/fhir/R4/Patient?_id=${patientId}&_revinclude=Observation:patient` });
+    expect(refused.statusCode).toBe(403);
+  });
+});

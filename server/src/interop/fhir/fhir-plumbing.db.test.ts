@@ -23,7 +23,11 @@ describe('FHIR plumbing', () => {
     expect(response.headers['content-type']).toContain('application/fhir+json');
     const statement = response.json() as CapabilityStatement;
     expect(statement.fhirVersion).toBe('4.0.1');
-    expect(statement.rest![0]!.resource!.map((resource) => resource.type)).toEqual(['Patient', 'Practitioner', 'Organization', 'Location', 'Schedule', 'Appointment', 'Task', 'AuditEvent']);
+    expect(statement.rest![0]!.resource!.map((resource) => resource.type)).toEqual([
+      'Patient', 'Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Schedule', 'Slot', 'Appointment',
+      'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'MedicationStatement', 'MedicationRequest', 'Immunization',
+      'Task', 'Communication', 'DocumentReference', 'AuditEvent',
+    ]);
   });
 
   it('creates with 201, the id in the body, Location, ETag and Last-Modified; reads back with the same version', async () => {

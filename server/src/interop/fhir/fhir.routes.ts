@@ -52,7 +52,10 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
     const definition = definitionOf(request.params.resourceType);
     supports(definition, 'search-type');
     await authorize(app.db, context, definition, 'search');
-    return searchResources(app.db, context, definition, parameters, (candidate) => present(definition, candidate, context.baseUrl));
+    return searchResources(app.db, context, definition, parameters, (candidate) => present(definition, candidate, context.baseUrl), {
+      authorize: (included) => authorize(app.db, context, included, 'search'),
+      present: (included, candidate) => present(included, candidate, context.baseUrl),
+    });
   };
   app.get<{ Params: TypeParams }>('/:resourceType', { config: read }, async (request, reply) => reply.type(FHIR_JSON).send(await search(request, queryOf(request))));
   app.post<{ Params: TypeParams }>('/:resourceType/_search', { config: read }, async (request, reply) => {

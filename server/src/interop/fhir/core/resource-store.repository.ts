@@ -63,6 +63,13 @@ export async function searchCandidates(
   return result.rows.map(toCandidate);
 }
 
+/** Resources of the type matching `where` (not deleted), at most `limit`, in id order: `_include` and `_revinclude` targets. */
+export async function findCandidatesWhere(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>, limit: number): Promise<Candidate[]> {
+  const result = await sql<SourceRow>`
+    select r.* from ${definition.source(context.organizationId, context.actor)} as r where not r.deleted and ${where} order by r.id collate "C" limit ${limit}`.execute(db);
+  return result.rows.map(toCandidate);
+}
+
 export async function countCandidates(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>[]): Promise<number> {
   const conditions = [sql<boolean>`not r.deleted`, ...where];
   const result = await sql<{ total: number | string }>`

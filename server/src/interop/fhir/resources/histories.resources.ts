@@ -72,7 +72,10 @@ async function writeHistory(
     return { patientId: null, auditPatientId: patientId, rowId: previousRowId, warnings: [] };
   }
   const row = await create();
-  await trx.updateTable(table).set({ ...after, version: versionId } as never).where('id', '=', row.id).execute();
+  // Only what differs from what the histories' function wrote (its defaults) needs a second write.
+  const defaults: Record<string, unknown> = { kind: 'statement', status: 'active', prescriberId: null, isPrimarySource: false, abatement: null };
+  const extra = Object.fromEntries(Object.entries(after).filter(([key, value]) => value !== undefined && value !== defaults[key]));
+  if (Object.keys(extra).length > 0 || versionId !== 1) await trx.updateTable(table).set({ ...after, version: versionId } as never).where('id', '=', row.id).execute();
   return { patientId: null, auditPatientId: patientId, rowId: row.id, warnings: [] };
 }
 

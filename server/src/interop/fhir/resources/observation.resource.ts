@@ -235,7 +235,8 @@ export const observationDefinition: ResourceDefinition = {
       ...(previousRowId ? { correctionOf: { id: previousRowId, reason: 'Updated through FHIR' } } : {}),
     }), fieldNames(observation));
     const rowId = saved.observation.id;
-    await trx.updateTable('observations').set({ version: versionId }).where('id', '=', rowId).execute();
+    // A new row starts at version 1; a correction row takes the resource's version.
+    if (versionId !== 1) await trx.updateTable('observations').set({ version: versionId }).where('id', '=', rowId).execute();
     if (previousRowId) await trx.updateTable('observations').set({ status: 'amended', replacedById: rowId }).where('id', '=', previousRowId).execute();
     return { patientId: null, auditPatientId: input.patientId, rowId, warnings: [] };
   },

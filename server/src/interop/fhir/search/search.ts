@@ -1,10 +1,11 @@
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
-import type { Bundle } from '@medplum/fhirtypes';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { recordAudit } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { FhirError } from '../core/operation-outcome.js';
-import type { Candidate, FhirContext, ResourceDefinition } from '../core/resource-definition.js';
-import { countCandidates, searchCandidates } from '../core/resource-store.repository.js';
+import type { Candidate, FhirContext, ResourceDefinition, SearchParameterDefinition } from '../core/resource-definition.js';
+import { definitionOf } from '../core/resource-registry.js';
+import { countCandidates, findCandidatesWhere, searchCandidates } from '../core/resource-store.repository.js';
 import { decodeCursor, encodeCursor, parameterPredicate, type Cursor } from './search-sql.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -12,7 +13,34 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 1000;
 /** Result parameters the search understands besides the type's own search parameters. */
-const RESULT_PARAMETERS = ['_count', '_sort', '_summary', '_total', '_cursor', '_format'];
+const RESULT_PARAMETERS = ['_count', '_sort', '_summary', '_total', '_cursor', '_format', '_include', '_revinclude'];
+/** At most this many resources are added to a page by each `_include`/`_revinclude`. */
+export const MAX_INCLUDED = 1000;
+
+/** `_include=Observation:patient` (the matches' patients) or `_revinclude=Observation:patient` (the Observations naming the matches). */
+export interface IncludeSpec {
+  kind: 'include' | 'revinclude';
+  /** The type whose reference parameter is followed. */
+  source: ResourceDefinition;
+  parameter: SearchParameterDefinition;
+  /** The type the reference names. */
+  target: ResourceDefinition;
+}
+
+function parseInclude(definition: ResourceDefinition, kind: 'include' | 'revinclude', value: string, modifier: string | undefined): IncludeSpec {
+  const label = `_${kind}`;
+  if (modifier) throw new FhirError(400, 'not-supported', `${label}:${modifier.slice(0, 20)} is not supported (no :iterate).`);
+  const [typeName, parameterName, targetName, ...rest] = value.split(':');
+  if (!typeName || !parameterName || rest.length > 0) throw new FhirError(400, 'invalid', `${label} takes Type:parameter (e.g. Observation:patient).`);
+  const source = definitionOf(typeName);
+  const parameter = source.searchParameters.find((candidate) => candidate.name === parameterName && candidate.match === 'reference');
+  if (!parameter?.target) throw new FhirError(400, 'not-supported', `${typeName}:${parameterName.slice(0, 64)} is not a reference search parameter of ${typeName}.`);
+  if (targetName !== undefined && targetName !== parameter.target) throw new FhirError(400, 'not-supported', `${typeName}:${parameterName} names ${parameter.target} resources, not ${targetName.slice(0, 64)}.`);
+  const target = definitionOf(parameter.target);
+  if (kind === 'include' && source.type !== definition.type) throw new FhirError(400, 'invalid', `_include on a ${definition.type} search must start with ${definition.type}: (e.g. ${definition.type}:patient).`);
+  if (kind === 'revinclude' && target.type !== definition.type) throw new FhirError(400, 'invalid', `_revinclude=${value} does not name ${definition.type} resources.`);
+  return { kind, source, parameter, target };
+}
 
 interface ParsedSearch {
   where: RawBuilder<boolean>[];
@@ -23,6 +51,7 @@ interface ParsedSearch {
   cursor: Cursor | undefined;
   /** The parameters that shape the result set, for self and next links (the cursor left out). */
   echo: Array<[string, string]>;
+  includes: IncludeSpec[];
 }
 
 /** Reads a search query: every parameter must be one the type lists (unknown ones are refused, 400). */
@@ -34,6 +63,7 @@ export function parseSearch(definition: ResourceDefinition, parameters: URLSearc
   let summaryCount = false;
   let totalAccurate = false;
   let cursor: Cursor | undefined;
+  const includes: IncludeSpec[] = [];
   for (const [rawName, value] of parameters) {
     const [name, modifier] = rawName.split(':') as [string, string | undefined];
     if (RESULT_PARAMETERS.includes(name)) {
@@ -43,6 +73,10 @@ export function parseSearch(definition: ResourceDefinition, parameters: URLSearc
       }
       if (name === '_format') continue;
       echo.push([rawName, value]);
+      if (name === '_include' || name === '_revinclude') {
+        includes.push(parseInclude(definition, name === '_include' ? 'include' : 'revinclude', value, modifier));
+        continue;
+      }
       if (name === '_count') {
         if (!/^\d+$/.test(value)) throw new FhirError(400, 'invalid', '_count must be a whole number.');
         count = Math.min(Number(value), MAX_PAGE_SIZE);
@@ -70,7 +104,7 @@ export function parseSearch(definition: ResourceDefinition, parameters: URLSearc
   const sortName = descending ? sortParameter.slice(1) : sortParameter;
   const key = definition.sorts[sortName];
   if (!key) throw new FhirError(400, 'not-supported', `${definition.type} cannot be sorted by ${sortName.slice(0, 64)}; use one of ${Object.keys(definition.sorts).join(', ')}.`);
-  return { where, count, sort: { name: sortName, descending, key }, summaryCount, totalAccurate, cursor, echo };
+  return { where, count, sort: { name: sortName, descending, key }, summaryCount, totalAccurate, cursor, echo, includes };
 }
 
 /** Up to `limit` matches of a search query (If-None-Exist, conditional references). */
@@ -93,11 +127,54 @@ export async function searchResources(
   definition: ResourceDefinition,
   parameters: URLSearchParams,
   present: (candidate: Candidate) => import('@medplum/fhirtypes').Resource,
+  includeAccess?: IncludeAccess,
 ): Promise<Bundle> {
   const parsed = parseSearch(definition, parameters);
+  if (parsed.includes.length > 0) {
+    if (!includeAccess) throw new FhirError(400, 'not-supported', '_include and _revinclude are supported on searches at /fhir/R4/<Type>, not inside Bundles.');
+    // Access to every included type first, outside the search's transaction (refusals are audited).
+    for (const include of parsed.includes) await includeAccess.authorize(include.kind === 'include' ? include.target : include.source);
+  }
   const selfUrl = `${context.baseUrl}/${definition.type}${parsed.echo.length ? `?${queryString(parsed.echo)}` : ''}`;
-  const run = (trx: Transaction<Database>) => searchPage(trx, context, definition, parsed, selfUrl, present);
+  const run = (trx: Transaction<Database>) => searchPage(trx, context, definition, parsed, selfUrl, present, includeAccess);
   return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
+}
+
+/** How a search presents and authorizes the resources `_include`/`_revinclude` add (the caller's interactions). */
+export interface IncludeAccess {
+  authorize(definition: ResourceDefinition): Promise<void>;
+  present(definition: ResourceDefinition, candidate: Candidate): Resource;
+}
+
+/** The resources the page's `_include`/`_revinclude` parameters add, each once and never one of the matches. */
+async function includedEntries(trx: Transaction<Database>, context: FhirContext, parsed: ParsedSearch, page: Candidate[], matchType: string, access: IncludeAccess): Promise<{ entries: BundleEntry[]; patientIds: string[] }> {
+  const seen = new Set(page.map((candidate) => `${matchType}/${candidate.id}`));
+  const entries: BundleEntry[] = [];
+  const patientIds: string[] = [];
+  const pageIds = page.map((candidate) => candidate.id);
+  for (const include of parsed.includes) {
+    const column = sql.ref(`r.${include.parameter.column}`);
+    let found: Candidate[];
+    if (include.kind === 'include') {
+      const references = await sql<{ ref: string }>`
+        select distinct ${column} as ref from ${include.source.source(context.organizationId, context.actor)} as r
+        where r.id in (${sql.join(pageIds.map((id) => sql`${id}`))}) and ${column} is not null`.execute(trx);
+      const ids = references.rows.map((row) => row.ref);
+      found = ids.length ? await findCandidatesWhere(trx, include.target, context, sql<boolean>`r.id in (${sql.join(ids.map((id) => sql`${id}`))})`, MAX_INCLUDED) : [];
+    } else {
+      found = await findCandidatesWhere(trx, include.source, context, sql<boolean>`${column} in (${sql.join(pageIds.map((id) => sql`${id}`))})`, MAX_INCLUDED);
+    }
+    const type = include.kind === 'include' ? include.target : include.source;
+    for (const candidate of found) {
+      const key = `${type.type}/${candidate.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const patientId = type.auditPatientId?.(candidate);
+      if (patientId) patientIds.push(patientId);
+      entries.push({ fullUrl: `${context.baseUrl}/${key}`, resource: access.present(type, candidate), search: { mode: 'include' } });
+    }
+  }
+  return { entries, patientIds };
 }
 
 async function searchPage(
@@ -107,6 +184,7 @@ async function searchPage(
   parsed: ParsedSearch,
   selfUrl: string,
   present: (candidate: Candidate) => import('@medplum/fhirtypes').Resource,
+  includeAccess?: IncludeAccess,
 ): Promise<Bundle> {
   {
     const audit = (count: number, patientIds: string[]) =>
@@ -129,13 +207,17 @@ async function searchPage(
       links.push({ relation: 'next', url: `${context.baseUrl}/${definition.type}?${queryString([...parsed.echo, ['_cursor', encodeCursor({ key: last.sortKey ?? '', id: last.id })]])}` });
     }
     const total = parsed.totalAccurate ? await countCandidates(trx, definition, context, parsed.where) : undefined;
-    await audit(page.length, page.map((candidate) => definition.auditPatientId?.(candidate)).filter((id): id is string => !!id));
+    const included = includeAccess && parsed.includes.length && page.length ? await includedEntries(trx, context, parsed, page, definition.type, includeAccess) : { entries: [], patientIds: [] };
+    await audit(page.length, [...page.map((candidate) => definition.auditPatientId?.(candidate)).filter((id): id is string => !!id), ...included.patientIds]);
     return {
       resourceType: 'Bundle',
       type: 'searchset',
       ...(total !== undefined ? { total } : {}),
       link: links,
-      entry: page.map((candidate) => ({ fullUrl: `${context.baseUrl}/${definition.type}/${candidate.id}`, resource: present(candidate), search: { mode: 'match' as const } })),
+      entry: [
+        ...page.map((candidate) => ({ fullUrl: `${context.baseUrl}/${definition.type}/${candidate.id}`, resource: present(candidate), search: { mode: 'match' as const } })),
+        ...included.entries,
+      ],
     };
   }
 }
