@@ -185,6 +185,8 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     // and acknowledges the alert, then signs the summary off
     await criticalAlert.getByRole('button', { name: 'Acknowledge' }).click();
     await provider.getByText(/acknowledged at/).waitFor();
+    // and Maria's rooming screen shows the acknowledgement without reloading
+    await ma.getByText(/^Provider acknowledged at/).waitFor({ timeout: 5_000 });
     await provider.getByRole('button', { name: 'Sign off' }).click();
     await provider.getByText(/^Signed off by Anita Patel/).waitFor();
     await snap(provider, 'rooming-10-provider-acknowledged-signed-off');

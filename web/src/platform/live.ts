@@ -13,7 +13,8 @@ export function queryKeysForTopic(topic: string): QueryKey[] {
   const [kind, locationId] = topic.split(':');
   switch (kind) {
     case 'flow-board':
-      return locationId ? [['flow-board', locationId], ['exam-rooms', locationId], ['schedule', locationId]] : [['flow-board']];
+      // Critical-vital raised/acknowledged events ride this topic too: the exam room's encounter views refresh.
+      return locationId ? [['flow-board', locationId], ['exam-rooms', locationId], ['schedule', locationId], ['encounters']] : [['flow-board']];
     case 'rooms':
       return locationId ? [['exam-rooms', locationId], ['flow-board', locationId]] : [['exam-rooms']];
     case 'schedule':

@@ -6,6 +6,7 @@ import type { RoomingSummary } from '../../../../contracts/exam-room/encounters.
 import { PatientBanner } from '../../front-desk/patients/patient-banner.js';
 import { usePatient } from '../../front-desk/patients/patients.queries.js';
 import { formatDate } from '../../platform/format.js';
+import { useLiveTopics } from '../../platform/live.js';
 import { useSession } from '../../platform/session.js';
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
 import { CriticalFlag } from '../shared/flag-badge.js';
@@ -95,6 +96,8 @@ export function RoomingSummaryPage() {
   const { can } = useSession();
   const summary = useRoomingSummary(encounterId);
   const signOff = useSignOffSummary();
+  const locationId = summary.data?.encounter.locationId;
+  useLiveTopics(locationId ? [`flow-board:${locationId}`] : []);
 
   if (summary.isPending) return <LoadingState label="Loading the rooming summary…" />;
   if (summary.isError) return <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />;
@@ -203,7 +206,7 @@ export function RoomingSummaryPage() {
               <List size="sm" spacing={2}>
                 {allergies.items.map((allergy) => (
                   <List.Item key={allergy.id}>
-                    <Text span fw={700} c="red.8">{allergy.substance}</Text>
+                    <Text span fw={700} c="red.8" inherit>{allergy.substance}</Text>
                     {allergy.reaction ? ` — ${allergy.reaction}` : ''}
                     {allergy.severity ? ` (${allergy.severity})` : ''}
                   </List.Item>
@@ -218,7 +221,7 @@ export function RoomingSummaryPage() {
               <List size="sm" spacing={2}>
                 {medicationChanges.map((medication) => (
                   <List.Item key={medication.id}>
-                    <Text span fw={600}>{medication.name}</Text> {[medication.dose, medication.route, medication.frequency].filter(Boolean).join(' ')}{' '}
+                    <Text span fw={600} inherit>{medication.name}</Text> {[medication.dose, medication.route, medication.frequency].filter(Boolean).join(' ')}{' '}
                     <Badge size="xs" tt="none" variant="light" color={medication.change === 'not-taking' ? 'orange' : medication.change === 'new' ? 'blue' : 'grape'}>
                       {medication.change === 'not-taking' ? 'Not taking' : medication.change === 'new' ? 'New' : 'Changed'}
                     </Badge>
@@ -235,7 +238,7 @@ export function RoomingSummaryPage() {
               <List size="sm" spacing={2}>
                 {screenings.map((screening) => (
                   <List.Item key={screening.id}>
-                    <Text span fw={600}>{screeningNames[screening.instrument] ?? screening.instrument}</Text>
+                    <Text span fw={600} inherit>{screeningNames[screening.instrument] ?? screening.instrument}</Text>
                     {screening.total !== null ? ` ${screening.total}` : ''}
                     {screening.band ? ` · ${screeningBandLabel(screening.band)}` : ''}{' '}
                     <Badge size="xs" tt="none" variant={screening.needsUrgentFollowUp ? 'filled' : 'light'} color={screening.needsUrgentFollowUp ? 'red' : screening.isPositive ? 'orange' : 'green'}>

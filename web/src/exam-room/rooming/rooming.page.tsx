@@ -7,6 +7,7 @@ import type { RecordVitalsResponse } from '../../../../contracts/exam-room/vital
 import { PatientBanner } from '../../front-desk/patients/patient-banner.js';
 import { usePatient } from '../../front-desk/patients/patients.queries.js';
 import { isApiError } from '../../platform/api.js';
+import { useLiveTopics } from '../../platform/live.js';
 import { ageInYears } from '../../platform/format.js';
 import { useSession } from '../../platform/session.js';
 import { ErrorState, LoadingState, NotAllowedPanel } from '../../platform/ui/states.js';
@@ -43,6 +44,8 @@ function RoomingWorkspace({ encounter }: { encounter: Encounter }) {
   const { can } = useSession();
   const patient = usePatient(encounter.patientId);
   const ready = useReadyForProvider();
+  // Alerts raised and acknowledged arrive on the location's flow-board topic.
+  useLiveTopics(encounter.locationId ? [`flow-board:${encounter.locationId}`] : []);
   const [lastSave, setLastSave] = useState<RecordVitalsResponse | null>(null);
   const dateOfBirth = patient.data?.dateOfBirth;
   const ageMonths = dateOfBirth ? ageInMonths(dateOfBirth) : null;

@@ -108,7 +108,7 @@ function ResultLine({ result }: { result: RecordScreeningResponse }) {
         <Text fw={600} size="sm">{screeningNames[screening.instrument]}</Text>
         {screening.total !== null ? <Text size="sm">{screening.instrument === 'tobacco' ? `${screening.total} pack-years` : `Total ${screening.total}`}</Text> : null}
         <Badge color={screening.isPositive ? 'orange' : 'green'} variant="light" tt="none">{screening.isPositive ? 'Positive' : 'Negative'}</Badge>
-        {screening.band ? <Badge color="gray" variant="outline" tt="none">{screeningBandLabel(screening.band)}</Badge> : null}
+        {screening.band && screening.band !== 'positive' && screening.band !== 'negative' ? <Badge color="gray" variant="outline" tt="none">{screeningBandLabel(screening.band)}</Badge> : null}
       </Group>
       {result.message && !screening.needsUrgentFollowUp ? <Text size="sm" c="dimmed">{result.message}</Text> : null}
     </Stack>
