@@ -146,7 +146,7 @@ export function AllergiesPanel({ patientId }: { patientId: string }) {
         <Title order={3} size="h4">Allergies</Title>
         {mayRecord && !adding ? (
           <Group gap="xs">
-            {list.allergies.length === 0 ? (
+            {list.allergies.length === 0 && list.status !== 'no-known-drug-allergies' ? (
               <Button variant="light" size="xs" color="green" loading={statement.isPending}
                 onClick={() => statement.mutate({ statement: 'no-known-drug-allergies' }, { onSuccess: () => notifications.show({ color: 'teal', message: 'No known drug allergies recorded.' }) })}>
                 No known drug allergies

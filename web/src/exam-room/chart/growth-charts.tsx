@@ -45,11 +45,18 @@ function percentileColor(percentile: number | null): string {
 
 type Row = Record<string, number | null>;
 
+/** A measurement outside the chart's ages (e.g. BMI under 2 years) has no percentile and is not plotted. */
+const isOnChart = (point: GrowthChart['points'][number]) => point.percentile !== null;
+
+/** Only the outer and middle curves are named at their end; nine labels overlap where the curves run close. */
+const labelledCurves = new Set(['P3', 'P50', 'P97']);
+
 /** Merges the reference curves and the child's points into rows by age, within a window around the child's ages. */
 function toRows(chart: GrowthChart): { rows: Row[]; percentiles: string[]; domain: [number, number] } {
   const percentiles = chart.curves.map((curve) => curve.percentile);
   const curveAges = chart.curves.flatMap((curve) => curve.points.map((point) => point.ageMonths));
-  const childAges = chart.points.map((point) => point.ageMonths);
+  const plotted = chart.points.filter(isOnChart);
+  const childAges = plotted.map((point) => point.ageMonths);
   const curveMin = curveAges.length ? Math.min(...curveAges) : 0;
   const curveMax = curveAges.length ? Math.max(...curveAges) : 36;
   let low = curveMin;
@@ -74,7 +81,7 @@ function toRows(chart: GrowthChart): { rows: Row[]; percentiles: string[]; domai
       if (point.ageMonths >= low && point.ageMonths <= high) rowAt(point.ageMonths)[curve.percentile] = point.value;
     }
   }
-  for (const point of chart.points) rowAt(point.ageMonths)[childKey] = point.value;
+  for (const point of plotted) rowAt(point.ageMonths)[childKey] = point.value;
   const rows = [...byAge.values()].sort((a, b) => (a.ageMonths ?? 0) - (b.ageMonths ?? 0));
   return { rows, percentiles, domain: [low, high] };
 }
@@ -114,6 +121,7 @@ export function GrowthChartCard({ chart }: { chart: GrowthChart }) {
         <Text c="dimmed" size="sm">No measurements on this chart yet.</Text>
       ) : (
         <>
+          {!chart.points.some(isOnChart) ? <Text c="dimmed" size="sm">No measurement is within this chart's ages yet.</Text> : (
           <LineChart
             h={300}
             data={rows}
@@ -139,9 +147,10 @@ export function GrowthChartCard({ chart }: { chart: GrowthChart }) {
                 dot: false,
                 activeDot: false,
                 isAnimationActive: false,
-                label: curveEndLabel(lastIndexOf(series.name), series.name),
+                ...(labelledCurves.has(series.name) ? { label: curveEndLabel(lastIndexOf(series.name), series.name) } : {}),
               }}
           />
+          )}
           <Table mt="sm" striped withRowBorders={false} fz="sm" aria-label={`${title} percentiles`}>
             <Table.Thead>
               <Table.Tr><Table.Th>Date</Table.Th><Table.Th>Age</Table.Th><Table.Th>Measurement</Table.Th><Table.Th>Percentile</Table.Th><Table.Th>z-score</Table.Th></Table.Tr>
@@ -158,6 +167,9 @@ export function GrowthChartCard({ chart }: { chart: GrowthChart }) {
               ))}
             </Table.Tbody>
           </Table>
+          {points.some((point) => point.percentile === null) ? (
+            <Text size="xs" c="dimmed">— : the measurement is outside this chart's ages{chart.kind === 'bmi-for-age' ? ' (BMI-for-age starts at 2 years; under 2, CDC uses weight-for-length)' : ''}.</Text>
+          ) : null}
         </>
       )}
     </Paper>

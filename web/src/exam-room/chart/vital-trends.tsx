@@ -21,6 +21,10 @@ interface Row {
   [key: string]: number | string | null | boolean;
 }
 
+const tickFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+/** Axis ticks carry numbers only (the unit is in the card's title), at most one decimal. */
+const tickNumber = (value: number) => tickFormat.format(value);
+
 const flagKey = (key: string) => `${key}Flag`;
 const criticalKey = (key: string) => `${key}Critical`;
 
@@ -117,7 +121,7 @@ export function VitalTrendCard({ series }: { series: VitalSeries }) {
         unit={unit ? ` ${unit}` : ''}
         withLegend={lines.length > 1}
         legendProps={{ verticalAlign: 'top', height: 28 }}
-        yAxisProps={{ domain: ['auto', 'auto'], width: 80 }}
+        yAxisProps={{ domain: ['auto', 'auto'], width: 44, unit: '', tickFormatter: tickNumber }}
         lineProps={(line) => {
           const match = lines.find((candidate) => candidate.key === line.name) ?? lines[0]!;
           return { dot: readingDot(match), isAnimationActive: false };
