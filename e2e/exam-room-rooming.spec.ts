@@ -92,7 +92,16 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     await vitals.getByLabel('Temperature', { exact: true }).fill('98.6');
     await vitals.getByLabel('SpO2', { exact: true }).fill('97');
     await vitals.getByLabel('Height', { exact: true }).fill('70');
-    await vitals.getByLabel('Weight', { exact: true }).fill('180');
+    // (a typo first: 1500 lb is refused and the server's message sits under the Weight field)
+    const weight = vitals.getByLabel('Weight', { exact: true });
+    await weight.fill('1500');
+    await vitals.getByRole('button', { name: 'Save vitals' }).click();
+    await expect.poll(() => weight.getAttribute('aria-invalid')).toBe('true');
+    const weightError = vitals.getByRole('group', { name: 'Height and weight readings' }).locator('.mantine-TextInput-error');
+    expect(await weightError.innerText()).toMatch(/weight|lb|kg/i);
+    expect(await ma.getByRole('table', { name: 'Vitals this visit' }).count()).toBe(0);
+    await snap(ma, 'rooming-03a-weight-typo-field-error');
+    await weight.fill('180');
     await vitals.getByLabel('Pain (0–10)').selectOption('3');
     // Then BMI is computed as she types (703 × 180 / 70² = 25.8), never typed
     await expect.poll(() => vitals.getByTestId('bmi-preview').innerText()).toContain('25.8');

@@ -307,16 +307,8 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
               </Stack>
             </Group2>
           ) : null}
-          {shows('temperature') ? (
-            <Group2 title="Temperature" right={<UnitToggle label="Temperature unit" value={values.temperatureSystem} onChange={(value) => set('temperatureSystem', value)} us="°F" metric="°C" />}>
-              <Group grow align="flex-start" gap="xs">
-                <TextInput label="Temperature" rightSection={<Text size="xs" c="dimmed">{values.temperatureSystem === 'us' ? '°F' : '°C'}</Text>} rightSectionWidth={30} {...numeric} value={values.temperature} onChange={(event) => set('temperature', event.currentTarget.value)} error={errors['temperature.value']} />
-                <NativeSelect label="Route" data={temperatureRoutes.map((value) => ({ value, label: routeLabels[value] }))} value={values.route} onChange={(event) => set('route', event.currentTarget.value)} error={errors['temperature.route']} />
-              </Group>
-            </Group2>
-          ) : null}
           {shows('body') ? (
-            <Group2 title="Height and weight">
+            <Group2 title="Height and weight" wide>
               <Stack gap={6}>
                 <Group grow align="flex-start" gap="xs">
                   <Stack gap={4}>
@@ -336,6 +328,14 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
                   </Text>
                 </Group>
               </Stack>
+            </Group2>
+          ) : null}
+          {shows('temperature') ? (
+            <Group2 title="Temperature" right={<UnitToggle label="Temperature unit" value={values.temperatureSystem} onChange={(value) => set('temperatureSystem', value)} us="°F" metric="°C" />}>
+              <Group grow align="flex-start" gap="xs">
+                <TextInput label="Temperature" rightSection={<Text size="xs" c="dimmed">{values.temperatureSystem === 'us' ? '°F' : '°C'}</Text>} rightSectionWidth={30} {...numeric} value={values.temperature} onChange={(event) => set('temperature', event.currentTarget.value)} error={errors['temperature.value']} />
+                <NativeSelect label="Route" data={temperatureRoutes.map((value) => ({ value, label: routeLabels[value] }))} value={values.route} onChange={(event) => set('route', event.currentTarget.value)} error={errors['temperature.route']} />
+              </Group>
             </Group2>
           ) : null}
           {shows('headCircumference') ? (
