@@ -1,0 +1,69 @@
+// Latencies per operation, responses by status, errors by kind, and the windows in which a server
+// process was killed (a 500 or a refused connection inside one is expected, outside one it fails the run).
+
+export interface OperationFigures { operation: string; count: number; perSecond: number; p50: number; p95: number; p99: number; max: number }
+
+export function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
+}
+
+/** Error codes the workload provokes on purpose (contention, concurrent edits): counted, not failures. */
+export const EXPECTED_CONFLICTS = new Set(['SLOT_TAKEN', 'VERSION_CONFLICT', 'ROOM_NOT_READY', 'ROOM_OCCUPIED', 'INVALID_STATUS_TRANSITION', 'NO_FOLLOW_UP_SLOT', 'RATE_LIMITED']);
+
+export class Metrics {
+  readonly latencies = new Map<string, number[]>();
+  readonly errors = new Map<string, number>();
+  readonly serverErrors: { at: number; operation: string; status: number }[] = [];
+  readonly networkErrors: { at: number; operation: string; code: string }[] = [];
+  readonly killedWindows: { from: number; to: number }[] = [];
+  readonly sseLags: number[] = [];
+  counters = new Map<string, number>();
+  startedAt = 0;
+  endedAt = 0;
+
+  record(operation: string, status: number, ms: number, errorCode?: string): void {
+    if (status < 500) {
+      const list = this.latencies.get(operation);
+      if (list) list.push(ms);
+      else this.latencies.set(operation, [ms]);
+    }
+    if (status >= 400) {
+      const kind = `${status} ${errorCode ?? ''}`.trim();
+      this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
+    }
+    if (status >= 500) this.serverErrors.push({ at: Date.now(), operation, status });
+  }
+
+  networkError(operation: string, code: string): void {
+    this.errors.set(`network ${code}`, (this.errors.get(`network ${code}`) ?? 0) + 1);
+    this.networkErrors.push({ at: Date.now(), operation, code });
+  }
+
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+  }
+
+  get(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  inKilledWindow(at: number): boolean {
+    return this.killedWindows.some((window) => at >= window.from && at <= window.to);
+  }
+
+  figures(): OperationFigures[] {
+    const seconds = Math.max(0.001, (this.endedAt - this.startedAt) / 1000);
+    const rows = [...this.latencies.entries()].map(([operation, values]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return {
+        operation, count: values.length, perSecond: values.length / seconds,
+        p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? 0,
+      };
+    });
+    rows.sort((a, b) => b.count - a.count);
+    const all = [...this.latencies.values()].flat().sort((a, b) => a - b);
+    rows.push({ operation: 'ALL', count: all.length, perSecond: all.length / seconds, p50: percentile(all, 0.5), p95: percentile(all, 0.95), p99: percentile(all, 0.99), max: all.at(-1) ?? 0 });
+    return rows;
+  }
+}
