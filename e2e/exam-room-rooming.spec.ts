@@ -102,6 +102,7 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     expect(await ma.getByRole('table', { name: 'Vitals this visit' }).count()).toBe(0);
     await snap(ma, 'rooming-03a-weight-typo-field-error');
     await weight.fill('180');
+    expect(await weight.getAttribute('aria-invalid')).not.toBe('true');
     await vitals.getByLabel('Pain (0–10)').selectOption('3');
     // Then BMI is computed as she types (703 × 180 / 70² = 25.8), never typed
     await expect.poll(() => vitals.getByTestId('bmi-preview').innerText()).toContain('25.8');

@@ -172,6 +172,14 @@ const fieldAliases: Record<string, string> = {
   'headCircumference.unit': 'headCircumference.value',
 };
 
+/** The error key each typed value answers to. */
+const errorFieldOf: Partial<Record<keyof FormValues, string>> = {
+  systolic: 'bloodPressure.systolic', diastolic: 'bloodPressure.diastolic', pulse: 'pulse', respirations: 'respirations',
+  temperature: 'temperature.value', temperatureSystem: 'temperature.value', spo2: 'spo2.percent', flow: 'spo2.oxygen.flowLitresPerMinute',
+  height: 'height.value', heightSystem: 'height.value', weight: 'weight.value', weightSystem: 'weight.value',
+  headCircumference: 'headCircumference.value', headSystem: 'headCircumference.value', pain: 'pain',
+};
+
 function placeField(field: string): string {
   const orthostatic = /^orthostatic\.(\d+)/.exec(field);
   if (orthostatic) return `orthostatic.${orthostatic[1]}`;
@@ -230,7 +238,12 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
     ? [repeatGroup]
     : ['bloodPressure', 'pulse', 'respirations', 'temperature', 'spo2', 'body', ...(showsHead ? ['headCircumference' as const] : []), 'pain', 'orthostatic'];
   const shows = (group: VitalsGroup) => groups.includes(group);
-  const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => setValues((current) => ({ ...current, [key]: value }));
+  const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
+    setValues((current) => ({ ...current, [key]: value }));
+    // A corrected field drops its old message; the next save checks it again.
+    const field = errorFieldOf[key];
+    if (field) setErrors((current) => (current[field] || current.form ? Object.fromEntries(Object.entries(current).filter(([name]) => name !== field && name !== 'form')) : current));
+  };
   const setOrtho = (position: (typeof orthostaticPositions)[number], key: keyof OrthostaticRow, value: string) =>
     setValues((current) => ({ ...current, orthostatic: { ...current.orthostatic, [position]: { ...current.orthostatic[position], [key]: value } } }));
   const id = repeatOf ? `remeasure-${repeatOf.id}` : 'vitals';
