@@ -255,4 +255,51 @@ describe('the clinical chart: growth charts, vital trends, allergies in the bann
     expect(await provider.getByRole('button', { name: 'Confirm diagnosis' }).count()).toBe(0);
     await snap(provider, 'chart-09-provider-confirmed-diagnosis');
   });
+  it('records histories, tobacco pack-years and a historical immunization on a tablet', async () => {
+    const frontDesk = await staffApi(clinic, 'fd.jones');
+    const maApi = await staffApi(clinic, 'ma.lopez');
+    const { patientId } = await openVisit(frontDesk, maApi, { givenName: 'Rosalind', familyName: 'Achterberg', dateOfBirth: '1958-09-30', sexAtBirth: 'female' }, 'dr.patel');
+    const page = await (await newStaffContext(clinic, { width: 768, height: 1024 })).newPage();
+    await signIn(page, 'ma.kim');
+    await openChartTab(page, patientId, 'Histories');
+
+    // When Daniel records her mother's type 2 diabetes
+    await page.getByRole('button', { name: 'Add history' }).click();
+    await page.getByLabel('History', { exact: true }).selectOption('family');
+    await page.getByLabel(/^Description/).fill('Type 2 diabetes');
+    await page.getByLabel('Relative').selectOption('mother');
+    await page.getByRole('button', { name: 'Add to history' }).click();
+    const family = page.getByRole('group', { name: 'Family history' });
+    await expect.poll(() => family.innerText()).toMatch(/Mother: Type 2 diabetes/);
+
+    // and that she smoked a pack and a half a day for 20 years and quit in 2010
+    await page.getByRole('button', { name: 'Edit tobacco and alcohol' }).click();
+    await page.getByLabel('Tobacco', { exact: true }).selectOption('former');
+    await page.getByLabel('Packs per day').fill('1.5');
+    await page.getByLabel('Years smoked').fill('20');
+    await page.getByLabel('Quit year').fill('2010');
+    await page.getByLabel('Alcohol drinks per week').fill('3');
+    await page.getByRole('button', { name: 'Save social history' }).click();
+    // Then the server's pack-years (1.5 × 20) are shown
+    await expect.poll(() => page.getByTestId('tobacco-summary').innerText().catch(() => '')).toBe('Former smoker · 30 pack-years · quit 2010');
+    expect(await page.getByRole('group', { name: 'Tobacco and alcohol' }).innerText()).toContain('3 drinks per week');
+    await snap(page, 'chart-10-tablet-histories');
+
+    // When he records a tetanus booster from her old card, with a typo in the date first
+    await page.getByRole('tab', { name: 'Immunizations' }).click();
+    await page.getByRole('button', { name: 'Add historical immunization' }).click();
+    await page.getByLabel('Vaccine').selectOption('115');
+    await page.getByLabel(/^Given on/).fill('2019-13');
+    await page.getByRole('button', { name: 'Record immunization' }).click();
+    // Then the field says what is wrong
+    await expect.poll(() => page.getByRole('form', { name: 'Record historical immunization' }).innerText()).toMatch(/not a real date/i);
+    await page.getByLabel(/^Given on/).fill('2019-03');
+    await page.getByRole('button', { name: 'Record immunization' }).click();
+    const history = page.getByRole('table', { name: 'Immunization history' });
+    await history.waitFor();
+    expect(await history.innerText()).toMatch(/CVX 115[\s\S]*03\/2019[\s\S]*Another provider/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await snap(page, 'chart-11-tablet-immunizations');
+  });
 });

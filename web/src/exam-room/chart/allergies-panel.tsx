@@ -116,7 +116,14 @@ function EnteredInErrorDialog({ patientId, allergy, onClose }: { patientId: stri
 
 function StatusLine({ list }: { list: AllergyList }) {
   if (list.status === 'has-allergies') {
-    return <Text fw={700} c="red.8">Allergies: {list.allergies.map((allergy) => allergy.substance.text).join(', ')}</Text>;
+    return (
+      <Stack gap={0}>
+        <Text fw={700} c="red.8">Allergies: {list.allergies.map((allergy) => allergy.substance.text).join(', ')}</Text>
+        {list.statement === 'no-known-drug-allergies' ? (
+          <Text size="sm" c="green.8" data-testid="allergy-statement">No known drug allergies, stated by {byLine(list.statedBy, list.statedAt)}</Text>
+        ) : null}
+      </Stack>
+    );
   }
   if (list.status === 'no-known-drug-allergies' || list.status === 'no-known-allergies') {
     return (
@@ -146,7 +153,7 @@ export function AllergiesPanel({ patientId }: { patientId: string }) {
         <Title order={3} size="h4">Allergies</Title>
         {mayRecord && !adding ? (
           <Group gap="xs">
-            {list.allergies.length === 0 && list.status !== 'no-known-drug-allergies' ? (
+            {list.statement === null && !list.allergies.some((allergy) => allergy.category === 'medication' || allergy.category === null) ? (
               <Button variant="light" size="xs" color="green" loading={statement.isPending}
                 onClick={() => statement.mutate({ statement: 'no-known-drug-allergies' }, { onSuccess: () => notifications.show({ color: 'teal', message: 'No known drug allergies recorded.' }) })}>
                 No known drug allergies

@@ -82,9 +82,9 @@ function EntryGroup({ kind, entries }: { kind: HistoryKindName; entries: History
             {entries.map((entry) => (
               <Table.Tr key={entry.id}>
                 <Table.Td>
-                  {entry.relation ? <Text span fw={600}>{relationLabel(entry.relation)}: </Text> : null}
+                  {entry.relation ? <Text span inherit fw={600}>{relationLabel(entry.relation)}: </Text> : null}
                   {entry.description}
-                  {entry.code ? <Text span c="dimmed" size="xs"> ({entry.code})</Text> : null}
+                  {entry.code ? <Text span c="dimmed" fz="xs"> ({entry.code})</Text> : null}
                 </Table.Td>
                 <Table.Td w={110}>{formatPartialDate(entry.occurred)}</Table.Td>
                 <Table.Td><WhoWhen staff={entry.recordedBy} at={entry.recordedAt} prefix="" /></Table.Td>

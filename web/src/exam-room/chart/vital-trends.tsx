@@ -32,7 +32,7 @@ const criticalKey = (key: string) => `${key}Critical`;
 function toRows(series: VitalSeries): { lines: Line[]; rows: Row[] } {
   const isBloodPressure = series.code === vitalCodes.bloodPressurePanel;
   const lines: Line[] = isBloodPressure
-    ? [{ key: 'systolic', label: 'Systolic', color: 'red.7' }, { key: 'diastolic', label: 'Diastolic', color: 'blue.7' }]
+    ? [{ key: 'systolic', label: 'Systolic', color: 'indigo.7' }, { key: 'diastolic', label: 'Diastolic', color: 'cyan.7' }]
     : [{ key: 'value', label: vitalName(series.code, series.display), color: 'teal.7' }];
   const rows = [...series.points]
     .sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt))

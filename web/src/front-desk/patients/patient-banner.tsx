@@ -8,6 +8,7 @@ function AllergyArea({ patient }: { patient: Patient }) {
     return (
       <Text fw={700} c="red.8" data-testid="allergy-status">
         Allergies: {patient.allergies.map((allergy) => allergy.substance).join(', ')}
+        {patient.allergyStatement?.statement === 'no-known-drug-allergies' ? <Text span inherit c="green.8"> · NKDA</Text> : null}
       </Text>
     );
   }
