@@ -7,6 +7,7 @@ import { benchBookingContention } from './booking-contention.bench.js';
 import { benchChartSummary } from './chart-summary.js';
 import { benchSseFanout } from './sse-fanout.bench.js';
 import { benchVitalsRecording } from './vitals-recording.js';
+import { benchFhir } from './fhir.bench.js';
 import { printTable, type Figure } from './report.js';
 
 const { values } = parseArgs({ options: { patients: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' } } });
@@ -23,4 +24,5 @@ figures.push(...(await benchSlotSearch()));
 figures.push(...(await benchBookingContention()));
 figures.push(...(await benchChartSummary()));
 figures.push(...(await benchVitalsRecording()));
+figures.push(...(await benchFhir()));
 printTable(figures);

@@ -111,16 +111,20 @@ export async function sourcesFromPaths(paths: string[]): Promise<ImportSource[]>
   }));
 }
 
-/** NDJSON of Patients and the outside parties they point at loads first, so the clinical files find their patients. */
+/**
+ * NDJSON files load in the order their references need: Patients and the outside parties they point
+ * at, then Encounters, then the rest (Conditions, Immunizations … name their Encounter). Bundles are
+ * self-contained and load with the last phase.
+ */
 function phaseOf(source: ImportSource): number {
-  if (!isNdjson(source.name)) return 1;
-  const type = basename(source.name, extname(source.name)).split('.')[0];
-  return type === 'Patient' ? 0 : ['Organization', 'Location', 'Practitioner', 'PractitionerRole'].includes(type ?? '') ? 0 : 1;
+  if (!isNdjson(source.name)) return 2;
+  const type = basename(source.name, extname(source.name)).split('.')[0] ?? '';
+  return ['Patient', 'Organization', 'Location', 'Practitioner', 'PractitionerRole'].includes(type) ? 0 : type === 'Encounter' ? 1 : 2;
 }
 
 /**
  * Imports the sources: each Bundle (or 1,000 NDJSON lines) in its own transaction, `concurrency`
- * units at a time (several database connections), NDJSON Patients and outside parties first.
+ * units at a time (several database connections), NDJSON Patients and outside parties first, then Encounters.
  * Re-running the same sources changes nothing; a run killed half-way is completed by running it again.
  */
 export async function runImport(
@@ -133,7 +137,7 @@ export async function runImport(
   const progress: ImportProgress = { bytesDone: 0, bytesTotal: sources.reduce((sum, source) => sum + source.bytes, 0), units: 0, resources: 0, result: total };
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const context_ = { ...context, source: 'import' as const };
-  for (const phase of [0, 1]) {
+  for (const phase of [0, 1, 2]) {
     const queue = sources.filter((source) => phaseOf(source) === phase);
     const units = (async function* () {
       for (const source of queue) yield* source.read();

@@ -101,7 +101,9 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
   const fail = (resourceType: string, id: string | undefined, error: unknown) => {
     const { status, body } = toOutcome(error);
     const issue = body.issue[0]!;
-    result.failed.push({ label: unit.label, resourceType, id, status, message: issue.diagnostics ?? issue.code, expression: issue.expression });
+    // An unexpected failure names its kind and database message (no values), so the operator can report it.
+    const message = status >= 500 ? `Server error (${(error as Error).name}: ${String((error as Error).message).slice(0, 160)})` : issue.diagnostics ?? issue.code;
+    result.failed.push({ label: unit.label, resourceType, id, status, message, expression: issue.expression });
   };
 
   // 1. Which entries load, and at which id (the resource's own id, else its urn:uuid, else a new one).
