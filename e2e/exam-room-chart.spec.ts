@@ -170,7 +170,7 @@ describe('the clinical chart: growth charts, vital trends, allergies in the bann
     const table = bpChart.getByRole('table', { name: 'Blood pressure readings' });
     expect(await table.getByRole('row').nth(1).innerText()).toContain('124/79 mmHg');
     expect(await table.getByRole('row').filter({ hasText: '184/122 mmHg' }).innerText()).toMatch(/Critically high/i);
-    expect(await page.getByRole('region', { name: 'Weight trend' }).innerText()).toContain('72.4 kg');
+    expect(await page.getByRole('region', { name: 'Weight trend' }).innerText()).toContain('72.4 kg (159.6 lb)');
     await snap(page, 'chart-03-adult-vital-trends');
     await bpChart.screenshot({ path: path.resolve('test-results/screenshots/chart-04-adult-blood-pressure-trend.png') });
 

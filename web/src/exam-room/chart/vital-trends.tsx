@@ -5,7 +5,7 @@ import type { InterpretationCode } from '../../../../contracts/exam-room/vitals.
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
 import { useVitalTrends, type VitalSeries } from './chart.queries.js';
 import {
-  formatMeasure, interpretationColor, interpretationLabels, isAbnormal, shortDate, trendRank, unitLabel, vitalCodes, vitalName,
+  formatMeasure, interpretationColor, interpretationLabels, isAbnormal, shortDate, trendRank, unitLabel, usEquivalent, vitalCodes, vitalName,
 } from './vital-units.js';
 
 interface Line {
@@ -95,7 +95,8 @@ function readingText(series: VitalSeries, point: VitalSeries['points'][number]):
     const diastolic = point.components.find((component) => component.code === vitalCodes.diastolic)?.value;
     return `${systolic ?? '—'}/${diastolic ?? '—'} ${unitLabel(series.unit ?? 'mm[Hg]')}`;
   }
-  return formatMeasure(point.value, series.unit);
+  const us = usEquivalent(point.value, series.unit);
+  return us ? `${formatMeasure(point.value, series.unit)} (${us})` : formatMeasure(point.value, series.unit);
 }
 
 /** One vital over time: the line chart with abnormal points marked, and the readings as a table. */

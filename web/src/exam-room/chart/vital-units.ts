@@ -30,6 +30,15 @@ export function formatMeasure(value: number | null, unit: string | null | undefi
   return label ? `${text} ${label}` : text;
 }
 
+/** The US unit beside a metric reading, since US clinics enter lb, °F and inches (exact factors: 1 lb = 0.45359237 kg, 1 in = 2.54 cm). */
+export function usEquivalent(value: number | null, unit: string | null | undefined): string {
+  if (value === null) return '';
+  if (unit === 'kg') return `${(value / 0.45359237).toFixed(1)} lb`;
+  if (unit === 'Cel') return `${(value * 9 / 5 + 32).toFixed(1)} °F`;
+  if (unit === 'cm') return `${(value / 2.54).toFixed(1)} in`;
+  return '';
+}
+
 export const interpretationLabels: Record<InterpretationCode, string> = {
   N: 'Normal',
   L: 'Low',
