@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'pglite',
-          include: ['server/**/*.db.test.ts'],
+          include: ['server/**/*.db.test.ts', 'tools/**/*.db.test.ts'],
           env: { TEST_DB: 'pglite' },
           globalSetup: ['server/test/global-setup.ts'],
           testTimeout: 60_000,
@@ -25,7 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'postgres',
-          include: ['server/**/*.db.test.ts'],
+          include: ['server/**/*.db.test.ts', 'tools/**/*.db.test.ts'],
           env: { TEST_DB: 'postgres' },
           globalSetup: ['server/test/global-setup.ts'],
           testTimeout: 60_000,

@@ -60,8 +60,16 @@ export class LiveWatcher {
             }
           }
         });
-        response.on('end', () => this.reopenLater());
-        response.on('error', () => undefined);
+        // a killed server drops the stream without an end: reopen on close, once
+        let reopened = false;
+        const reopen = () => {
+          if (reopened) return;
+          reopened = true;
+          this.reopenLater();
+        };
+        response.on('end', reopen);
+        response.on('close', reopen);
+        response.on('error', reopen);
       });
       request.on('error', () => {
         settle();
