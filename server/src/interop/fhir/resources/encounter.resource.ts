@@ -100,7 +100,7 @@ export const encounterDefinition: ResourceDefinition = {
   toResource: (candidate) => freshOr<Encounter>(candidate, fromRow),
   validate: validateEncounter,
   auditPatientId: (candidate) => candidate.patientId,
-  async writeMapped(trx, context, { id, resource, current, versionId, now }) {
+  async writeMapped(trx, context, { resource, current, versionId, now }) {
     const encounter = resource as Encounter;
     const patient = await resolvePatientReference(trx, context.organizationId, encounter.subject, 'Encounter.subject');
     const previousRowId = current?.row ? String(current.row.id) : null;
@@ -123,7 +123,7 @@ export const encounterDefinition: ResourceDefinition = {
     }
     const row = await trx
       .insertInto('encounters')
-      .values({ ...(isUuid(id) ? { id } : {}), organizationId: context.organizationId, ...fields, source: context.source ?? 'fhir' })
+      .values({ organizationId: context.organizationId, ...fields, source: context.source ?? 'fhir' })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { patientId: null, auditPatientId: patient.patientId, rowId: row.id, warnings: [] };
