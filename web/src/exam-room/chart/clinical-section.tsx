@@ -1,15 +1,19 @@
 import { Paper, Stack, Tabs, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { useSearchParams } from 'react-router';
 import type { Patient } from '../../../../contracts/front-desk/patient.contract.js';
 import { ageInYears } from '../../platform/format.js';
 import { useSession } from '../../platform/session.js';
 import { AllergiesPanel } from './allergies-panel.js';
-import { GrowthCharts } from './growth-charts.js';
 import { HistoriesPanel } from './histories-panel.js';
 import { ImmunizationsPanel } from './immunizations-panel.js';
 import { MedicationsPanel } from './medications-panel.js';
 import { ProblemsPanel } from './problems-panel.js';
-import { VitalTrends } from './vital-trends.js';
+import { LoadingState } from '../../platform/ui/states.js';
+
+// The charting library (recharts) is loaded only when a chart is opened, not with the rest of the app.
+const GrowthCharts = lazy(() => import('./growth-charts.js').then((module) => ({ default: module.GrowthCharts })));
+const VitalTrends = lazy(() => import('./vital-trends.js').then((module) => ({ default: module.VitalTrends })));
 
 const tabs = ['vitals', 'allergies', 'medications', 'problems', 'histories', 'immunizations'] as const;
 type ChartTab = (typeof tabs)[number];
@@ -22,18 +26,20 @@ export function hasGrowthCharts(dateOfBirth: string, today = new Date()): boolea
 function VitalsAndGrowth({ patient }: { patient: Patient }) {
   const child = hasGrowthCharts(patient.dateOfBirth);
   return (
-    <Stack gap="lg">
-      {child ? (
-        <Stack gap="sm" role="region" aria-label="Growth charts">
-          <Title order={3} size="h4">Growth charts</Title>
-          <GrowthCharts patientId={patient.id} />
+    <Suspense fallback={<LoadingState label="Loading charts…" />}>
+      <Stack gap="lg">
+        {child ? (
+          <Stack gap="sm" role="region" aria-label="Growth charts">
+            <Title order={3} size="h4">Growth charts</Title>
+            <GrowthCharts patientId={patient.id} />
+          </Stack>
+        ) : null}
+        <Stack gap="sm" role="region" aria-label="Vital sign trends">
+          <Title order={3} size="h4">Vital sign trends</Title>
+          <VitalTrends patientId={patient.id} />
         </Stack>
-      ) : null}
-      <Stack gap="sm" role="region" aria-label="Vital sign trends">
-        <Title order={3} size="h4">Vital sign trends</Title>
-        <VitalTrends patientId={patient.id} />
       </Stack>
-    </Stack>
+    </Suspense>
   );
 }
 
