@@ -17,32 +17,45 @@ interface StaffEntry { id: string; username: string }
 interface AppointmentType { id: string; name: string }
 interface Appointment { id: string; version: number; startsAt: string }
 
+interface WalkInPatient { givenName: string; familyName: string; dateOfBirth: string; sexAtBirth: 'male' | 'female' }
+
 /**
- * Mr Osgood (68) walks in with a headache to see Dr Patel and is checked in at the desk: set up
- * through the API as the front desk would, so the journey starts where the MA's work starts.
+ * A patient walks in to see a provider (Dr Patel unless named) and is checked in at the desk: set up through the API as the
+ * front desk would, so each journey starts where the MA's work starts.
  */
-async function checkedInWalkIn(): Promise<{ date: string }> {
+async function checkedInWalkIn(person: WalkInPatient, reasonForVisit: string, providerUsername = 'dr.patel'): Promise<{ date: string; appointmentId: string; locationId: string }> {
   const manager = await staffApi(clinic, 'manager.wilson');
   const organization = await manager.get<OrganizationView>('/api/organization');
   const location = organization.locations[0]!;
   const { staff } = await manager.get<{ staff: StaffEntry[] }>('/api/staff');
-  const drPatel = staff.find((member) => member.username === 'dr.patel')!;
+  const provider = staff.find((member) => member.username === providerUsername)!;
   const frontDesk = await staffApi(clinic, 'fd.jones');
   const types = await frontDesk.get<AppointmentType[]>('/api/appointment-types');
   const sick = types.find((type) => type.name === 'Same-day sick')!;
   const patient = await frontDesk.post<{ patient?: { id: string }; id?: string }>('/api/patients', {
-    givenName: 'Walter', familyName: 'Osgood', dateOfBirth: '1958-03-14', sexAtBirth: 'male',
+    ...person,
     addressLine1: '9 Lantern Row', city: 'Springfield', state: 'IL', postalCode: '62704', mobilePhone: '217-555-0191',
-    emergencyContact: { name: 'Ruth Osgood', relationship: 'spouse', phone: '217-555-0192' }, privacyNoticeAcknowledged: true,
+    emergencyContact: { name: 'Ruth Contact', relationship: 'spouse', phone: '217-555-0192' }, privacyNoticeAcknowledged: true,
     duplicatesReviewed: true,
   });
   const patientId = patient.patient?.id ?? patient.id!;
   const walkIn = await frontDesk.post<Appointment>('/api/appointments/walk-in', {
-    patientId, providerId: drPatel.id, locationId: location.id, appointmentTypeId: sick.id, reasonForVisit: 'Headache',
+    patientId, providerId: provider.id, locationId: location.id, appointmentTypeId: sick.id, reasonForVisit,
   });
   await frontDesk.post(`/api/appointments/${walkIn.id}/check-in`, { version: walkIn.version, demographicsVerified: true, insuranceCardVerified: true });
   const date = new Intl.DateTimeFormat('en-CA', { timeZone: location.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(walkIn.startsAt));
-  return { date };
+  return { date, appointmentId: walkIn.id, locationId: location.id };
+}
+
+/** The MA rooms the visit through the API (the first journey does it on the flow board). */
+async function roomedWalkIn(person: WalkInPatient, reasonForVisit: string, providerUsername: string): Promise<{ appointmentId: string }> {
+  const { appointmentId, locationId } = await checkedInWalkIn(person, reasonForVisit, providerUsername);
+  const ma = await staffApi(clinic, 'ma.kim');
+  const { rooms } = await ma.get<{ rooms: { id: string; state: string }[] }>(`/api/exam-rooms?locationId=${locationId}`);
+  const room = rooms.find((candidate) => candidate.state === 'ready')!;
+  const appointment = await ma.get<Appointment>(`/api/appointments/${appointmentId}`);
+  await ma.post(`/api/appointments/${appointmentId}/status`, { to: 'roomed', version: appointment.version, roomId: room.id });
+  return { appointmentId };
 }
 
 const flowRow = (page: Page) => page.getByRole('row').filter({ hasText: 'Osgood' });
@@ -56,7 +69,7 @@ function pdfText(bytes: Uint8Array): string {
 
 describe('rooming: vitals with a critical blood pressure, the provider alerted, the after-visit summary printed', () => {
   it('rooms Mr Osgood, alerts Dr Patel within a second, re-measures, hands off and prints the summary', async () => {
-    const { date } = await checkedInWalkIn();
+    const { date } = await checkedInWalkIn({ givenName: 'Walter', familyName: 'Osgood', dateOfBirth: '1958-03-14', sexAtBirth: 'male' }, 'Headache');
     const viewport = { width: 1440, height: 1000 };
     const ma = await (await newStaffContext(clinic, viewport)).newPage();
     const provider = await (await newStaffContext(clinic, viewport)).newPage();
@@ -233,5 +246,88 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     expect(text).toContain('Walter');
     expect(text).toMatch(/178\s*\/\s*112|186\s*\/\s*124/);
     expect(text).toMatch(/Rest in a dark room/);
+  });
+  it('prompts a repeat for an elevated BP, takes orthostatic vitals as one entry, and sends a Spanish summary to the outbox', async () => {
+    const { appointmentId } = await roomedWalkIn({ givenName: 'Rosa', familyName: 'Villanueva', dateOfBirth: '1966-09-02', sexAtBirth: 'female' }, 'Dizzy when standing', 'dr.nguyen');
+    const ma = await (await newStaffContext(clinic, { width: 1440, height: 1000 })).newPage();
+    await signIn(ma, 'ma.kim');
+    await ma.goto(`/visits/${appointmentId}/rooming`);
+    const vitals = ma.getByRole('form', { name: 'Vitals entry' });
+    await vitals.waitFor();
+
+    // When Daniel records a BP of 150/95 (stage 2, not critical) with lying/sitting/standing readings
+    await vitals.getByLabel('Systolic', { exact: true }).fill('150');
+    await vitals.getByLabel('Diastolic', { exact: true }).fill('95');
+    await vitals.getByLabel('Orthostatic vitals (lying, sitting, standing)').check();
+    const rows: [string, string, string, string][] = [['Lying', '138', '84', '72'], ['Sitting', '130', '80', '80'], ['Standing', '112', '70', '98']];
+    for (const [position, systolic, diastolic, pulse] of rows) {
+      await vitals.getByLabel(`${position} systolic`).fill(systolic);
+      await vitals.getByLabel(`${position} diastolic`).fill(diastolic);
+      await vitals.getByLabel(`${position} pulse`).fill(pulse);
+    }
+    await snap(ma, 'rooming-20-orthostatic-entry');
+    await vitals.getByRole('button', { name: 'Save vitals' }).click();
+
+    // Then he is asked to repeat after 5 minutes rest, and no critical prompt appears
+    const repeatPrompt = ma.getByTestId('repeat-prompt');
+    await repeatPrompt.waitFor();
+    expect(await repeatPrompt.innerText()).toMatch(/5 minutes/);
+    expect(await ma.getByTestId('remeasure-prompt').count()).toBe(0);
+    const readings = ma.getByRole('table', { name: 'Vitals this visit' });
+    expect(await readings.innerText()).toContain('150/95 mmHg');
+    expect(await readings.innerText()).toContain('112/70 mmHg');
+    await snap(ma, 'rooming-21-repeat-prompt-orthostatic');
+
+    // When he repeats it after rest, both readings are kept and the prompt goes
+    await repeatPrompt.getByRole('button', { name: 'Record repeat' }).click();
+    const repeat = ma.getByRole('dialog').getByRole('form', { name: 'Re-measure' });
+    await repeat.getByLabel('Systolic', { exact: true }).fill('144');
+    await repeat.getByLabel('Diastolic', { exact: true }).fill('92');
+    await repeat.getByRole('button', { name: 'Save re-measure' }).click();
+    await readings.getByRole('row').filter({ hasText: 'Re-measure of' }).filter({ hasText: '144/92 mmHg' }).waitFor();
+    expect(await ma.getByTestId('repeat-prompt').count()).toBe(0);
+
+    // When he sends the after-visit summary in Spanish through the outbox
+    const afterVisit = ma.getByRole('region', { name: 'After-visit summary' });
+    await afterVisit.getByText('Español', { exact: true }).click();
+    const spanish = afterVisit.getByRole('group', { name: 'Instruction templates' }).getByRole('checkbox');
+    await spanish.first().waitFor();
+    await spanish.first().check();
+    await afterVisit.getByRole('button', { name: 'Send to patient' }).click();
+    const sent = afterVisit.getByRole('status').filter({ hasText: 'Summary sent to the patient' });
+    await sent.waitFor();
+    expect(await sent.innerText()).toContain('Queued in the outbox');
+    await snap(ma, 'rooming-22-spanish-summary-sent');
+  });
+
+  it('offers head circumference for a two-year-old and takes metric units', async () => {
+    const born = new Date();
+    born.setFullYear(born.getFullYear() - 2);
+    born.setMonth(born.getMonth() - 1);
+    const { appointmentId } = await roomedWalkIn({ givenName: 'Milo', familyName: 'Tanaka', dateOfBirth: born.toISOString().slice(0, 10), sexAtBirth: 'male' }, 'Fever', 'np.garcia');
+    const ma = await (await newStaffContext(clinic, { width: 1440, height: 1000 })).newPage();
+    await signIn(ma, 'ma.brown');
+    await ma.goto(`/visits/${appointmentId}/rooming`);
+    const vitals = ma.getByRole('form', { name: 'Vitals entry' });
+    await vitals.waitFor();
+    await vitals.getByRole('group', { name: 'Head circumference readings' }).waitFor();
+    await vitals.getByRole('group', { name: 'Height and weight readings' }).getByText('kg', { exact: true }).click();
+    await vitals.getByRole('group', { name: 'Height and weight readings' }).getByText('cm', { exact: true }).click();
+    await vitals.getByRole('group', { name: 'Temperature readings' }).getByText('°C', { exact: true }).click();
+    await vitals.getByRole('group', { name: 'Head circumference readings' }).getByText('cm', { exact: true }).click();
+    await vitals.getByLabel('Weight', { exact: true }).fill('12.5');
+    await vitals.getByLabel('Height', { exact: true }).fill('88');
+    await vitals.getByLabel('Head circumference', { exact: true }).fill('48');
+    await vitals.getByLabel('Temperature', { exact: true }).fill('38.6');
+    await vitals.getByLabel('Route').selectOption('rectal');
+    await expect.poll(() => vitals.getByTestId('bmi-preview').innerText()).toContain('16.1');
+    await vitals.getByRole('button', { name: 'Save vitals' }).click();
+    const readings = ma.getByRole('table', { name: 'Vitals this visit' });
+    const temperature = readings.getByRole('row').filter({ hasText: 'Temperature' });
+    await temperature.waitFor();
+    expect(await temperature.innerText()).toContain('38.6°C');
+    expect(await temperature.locator('[data-flag="N"]').count()).toBe(0);
+    expect(await readings.getByRole('row').filter({ hasText: 'Head circumference' }).innerText()).toContain('48 cm');
+    await snap(ma, 'rooming-30-child-metric-vitals');
   });
 });
