@@ -8,6 +8,7 @@ import { RoomGridPage } from './front-desk/flow-board/room-grid.page.js';
 import { SchedulePage } from './front-desk/scheduling/schedule.page.js';
 import { SlotFinderPage } from './front-desk/scheduling/slot-finder.page.js';
 import { RemindersOutboxPage } from './front-desk/reminders/reminders-outbox.page.js';
+import { ImportPage } from './interop/import.page.js';
 import { InboxPage } from './platform/tasks/inbox.page.js';
 import { RoomingPage } from './exam-room/rooming/rooming.page.js';
 import { RoomingSummaryPage } from './exam-room/rooming/rooming-summary.page.js';
@@ -71,6 +72,7 @@ export function AppRoutes() {
         <Route path="encounters/:encounterId/summary" element={<RoomingSummaryPage />} />
         <Route path="observations/:observationId/summary" element={<ObservationSummaryRedirect />} />
         <Route path="reminders" element={<RemindersOutboxPage />} />
+        <Route path="import" element={<ImportPage />} />
         <Route path="audit" element={<AuditTrailPage />} />
         <Route path="disclosures" element={<DisclosuresPage />} />
         <Route path="disclosures/:patientId" element={<DisclosuresPage />} />

@@ -3,8 +3,9 @@ import { fhirRoutes } from './fhir/fhir.routes.js';
 import { baseUrlOf, registerFhirContentTypes } from './fhir/core/fhir-http.js';
 import { toOutcome, FHIR_JSON } from './fhir/core/operation-outcome.js';
 import { bulkExportRoutes } from './fhir/export/bulk-export.routes.js';
+import { importRoutes } from './fhir/import/import.routes.js';
 
-/** Interop's HTTP surface: the FHIR R4 API at /fhir/R4, and its Bulk Data $export beside it. */
+/** Interop's HTTP surface: the FHIR R4 API at /fhir/R4, its Bulk Data $export beside it, and the admin import API. */
 export async function interopRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fhirRoutes, { prefix: '/fhir/R4' });
   // A sibling plugin (same prefix) so NDJSON downloads are not held to the FHIR plugin's JSON-only Accept check.
@@ -18,6 +19,7 @@ export async function interopRoutes(app: FastifyInstance): Promise<void> {
       contextOf: (request) => ({ audit: request.auditContext(), organizationId: request.actor!.organizationId, actor: request.actor!, baseUrl: baseUrlOf(request) }),
     });
   }, { prefix: '/fhir/R4' });
+  await app.register(importRoutes);
 }
 
 export { runImport, sourceFromText, sourcesFromPaths, type ImportProgress, type ImportSource } from './fhir/import/import-run.js';

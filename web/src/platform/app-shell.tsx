@@ -24,6 +24,7 @@ export const navItems: NavItem[] = [
   { label: 'Disclosures', to: '/disclosures', action: 'disclosure.report' },
   { label: 'Manager alerts', to: '/manager-alerts', action: 'manager-alert.view' },
   { label: 'Reminders outbox', to: '/reminders', action: 'reminders.view-outbox' },
+  { label: 'Import records', to: '/import', action: 'fhir.import' },
 ];
 
 function isActive(pathname: string, to: string): boolean {
