@@ -328,6 +328,10 @@ describe('rooming: vitals with a critical blood pressure, the provider alerted, 
     expect(await temperature.innerText()).toContain('38.6°C');
     expect(await temperature.locator('[data-flag="N"]').count()).toBe(0);
     expect(await readings.getByRole('row').filter({ hasText: 'Head circumference' }).innerText()).toContain('48 cm');
+    // and the form keeps her metric choice for the next set, with a child's cuff
+    expect(await vitals.getByLabel('Weight', { exact: true }).inputValue()).toBe('');
+    expect(await vitals.getByRole('group', { name: 'Height and weight readings' }).getByRole('radio', { name: 'kg' }).isChecked()).toBe(true);
+    expect(await vitals.getByLabel('Cuff size').inputValue()).toBe('child');
     await snap(ma, 'rooming-30-child-metric-vitals');
   });
 });

@@ -237,10 +237,10 @@ function ScreeningsThisVisit({ screenings }: { screenings: Screening[] }) {
 export function ScreeningsPanel({ encounterId, patientId, ageYears }: { encounterId: string; patientId: string; ageYears: number | null }) {
   const screenings = usePatientScreenings(patientId);
   const thisVisit = (screenings.data?.screenings ?? []).filter((screening) => screening.encounterId === encounterId);
+  // PHQ, GAD-7 and AUDIT-C are validated from adolescence (12+); a younger child gets tobacco (household) only.
+  const isAdolescentOrAdult = ageYears === null || ageYears >= 12;
   const instruments: { value: string; label: string }[] = [
-    { value: 'depression', label: 'PHQ-2 / PHQ-9' },
-    { value: 'gad-7', label: 'GAD-7' },
-    { value: 'audit-c', label: 'AUDIT-C' },
+    ...(isAdolescentOrAdult ? [{ value: 'depression', label: 'PHQ-2 / PHQ-9' }, { value: 'gad-7', label: 'GAD-7' }, { value: 'audit-c', label: 'AUDIT-C' }] : []),
     ...(ageYears !== null && ageYears >= 65 ? [{ value: 'fall-risk', label: 'Fall risk' }] : []),
     { value: 'tobacco', label: 'Tobacco' },
   ];
@@ -250,13 +250,17 @@ export function ScreeningsPanel({ encounterId, patientId, ageYears }: { encounte
       <Stack gap="sm">
         <Title order={3} size="h4">Screenings</Title>
         {urgent ? <Alert color="red" variant="light" role="status">A PHQ-9 item 9 answer this visit sent an urgent task to the provider.</Alert> : null}
-        <Tabs defaultValue="depression" keepMounted>
+        <Tabs defaultValue={isAdolescentOrAdult ? 'depression' : 'tobacco'} keepMounted>
           <Tabs.List>
             {instruments.map((instrument) => <Tabs.Tab key={instrument.value} value={instrument.value}>{instrument.label}</Tabs.Tab>)}
           </Tabs.List>
-          <Tabs.Panel value="depression" pt="sm"><DepressionScreen encounterId={encounterId} patientId={patientId} /></Tabs.Panel>
-          <Tabs.Panel value="gad-7" pt="sm"><QuestionnaireScreen encounterId={encounterId} patientId={patientId} instrument="gad-7" /></Tabs.Panel>
-          <Tabs.Panel value="audit-c" pt="sm"><QuestionnaireScreen encounterId={encounterId} patientId={patientId} instrument="audit-c" /></Tabs.Panel>
+          {isAdolescentOrAdult ? (
+            <>
+              <Tabs.Panel value="depression" pt="sm"><DepressionScreen encounterId={encounterId} patientId={patientId} /></Tabs.Panel>
+              <Tabs.Panel value="gad-7" pt="sm"><QuestionnaireScreen encounterId={encounterId} patientId={patientId} instrument="gad-7" /></Tabs.Panel>
+              <Tabs.Panel value="audit-c" pt="sm"><QuestionnaireScreen encounterId={encounterId} patientId={patientId} instrument="audit-c" /></Tabs.Panel>
+            </>
+          ) : null}
           {ageYears !== null && ageYears >= 65 ? <Tabs.Panel value="fall-risk" pt="sm"><FallRiskScreen encounterId={encounterId} patientId={patientId} /></Tabs.Panel> : null}
           <Tabs.Panel value="tobacco" pt="sm"><TobaccoScreen encounterId={encounterId} patientId={patientId} /></Tabs.Panel>
         </Tabs>

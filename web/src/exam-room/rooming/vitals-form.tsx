@@ -49,12 +49,20 @@ interface FormValues {
   orthostatic: Record<(typeof orthostaticPositions)[number], OrthostaticRow>;
 }
 
-function emptyValues(repeatOf: ObservationView | undefined): FormValues {
+/** A cuff that fits the patient's age until the MA picks another (AHA: bladder ~80 % of arm circumference). */
+function cuffForAge(ageMonths: number | null): string {
+  if (ageMonths === null) return 'adult';
+  if (ageMonths < 12) return 'infant';
+  if (ageMonths < 144) return 'child';
+  return 'adult';
+}
+
+function emptyValues(repeatOf: ObservationView | undefined, ageMonths: number | null = null): FormValues {
   const details = repeatOf?.details ?? {};
   const text = (key: string, fallback: string) => (typeof details[key] === 'string' ? (details[key] as string) : fallback);
   const entered = repeatOf?.enteredUnit;
   return {
-    systolic: '', diastolic: '', position: text('position', 'sitting'), arm: text('arm', 'left'), cuffSize: text('cuffSize', 'adult'),
+    systolic: '', diastolic: '', position: text('position', 'sitting'), arm: text('arm', 'left'), cuffSize: text('cuffSize', cuffForAge(ageMonths)),
     pulse: '', respirations: '',
     temperature: '', temperatureSystem: entered === 'Cel' ? 'metric' : 'us', route: text('route', 'oral'),
     spo2: '', oxygen: 'room-air', flow: '',
@@ -229,7 +237,7 @@ export interface VitalsFormProps {
 /** One vitals set: every measure optional, US or metric per group, BMI computed (never typed). */
 export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel }: VitalsFormProps) {
   const record = useRecordVitals(encounterId);
-  const [values, setValues] = useState<FormValues>(() => emptyValues(repeatOf));
+  const [values, setValues] = useState<FormValues>(() => emptyValues(repeatOf, ageMonths));
   const [errors, setErrors] = useState<Errors>({});
   const [leftover, setLeftover] = useState<unknown>(null);
   const repeatGroup = repeatOf ? groupOfCode[repeatOf.code] : undefined;
@@ -261,7 +269,12 @@ export function VitalsForm({ encounterId, ageMonths, repeatOf, onSaved, onCancel
     }
     record.mutate(request, {
       onSuccess: (response) => {
-        setValues(emptyValues(repeatOf));
+        // The next set starts empty but keeps how this MA measures: units, route, position, arm, cuff.
+        setValues((current) => ({
+          ...emptyValues(repeatOf, ageMonths),
+          temperatureSystem: current.temperatureSystem, heightSystem: current.heightSystem, weightSystem: current.weightSystem, headSystem: current.headSystem,
+          route: current.route, position: current.position, arm: current.arm, cuffSize: current.cuffSize,
+        }));
         setErrors({});
         onSaved(response);
       },

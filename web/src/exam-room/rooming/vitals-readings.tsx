@@ -64,7 +64,7 @@ export function VitalsReadings({ encounterId, ageMonths, lastPrompts, onSaved }:
           <Alert key={`${prompt.kind}-${prompt.observationId}`} color="yellow" variant="light" role="status" title="Elevated blood pressure: repeat after 5 minutes rest" data-testid="repeat-prompt">
             <Group justify="space-between" align="center" wrap="wrap">
               <Text size="sm">{prompt.message}</Text>
-              <Button variant="light" color="yellow.9" disabled={!observation} onClick={() => observation && setRemeasure({ observation, kind: prompt.kind })}>Record repeat</Button>
+              <Button color="orange" disabled={!observation} onClick={() => observation && setRemeasure({ observation, kind: prompt.kind })}>Record repeat</Button>
             </Group>
           </Alert>
         );

@@ -68,8 +68,11 @@ export function readingText(reading: ReadingLike): string {
 export function methodText(reading: ReadingLike): string {
   const details = reading.details ?? {};
   const parts: string[] = [];
-  for (const key of ['orthostaticPosition', 'position', 'arm', 'cuffSize', 'route'] as const) {
+  const orthostatic = details.orthostaticPosition;
+  if (typeof orthostatic === 'string' && orthostatic) parts.push(`orthostatic, ${orthostatic}`);
+  for (const key of ['position', 'arm', 'cuffSize', 'route'] as const) {
     const value = details[key];
+    if (key === 'position' && value === orthostatic) continue;
     if (typeof value === 'string' && value) parts.push(key === 'arm' ? `${value} arm` : key === 'cuffSize' ? `${value} cuff` : value);
   }
   const oxygen = details.oxygen;
