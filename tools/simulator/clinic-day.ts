@@ -86,6 +86,7 @@ export class ClinicDay {
   private readonly roomingQueue: Visit[] = [];
   private readonly providerQueues: Visit[][];
   private readonly visits: Visit[] = [];
+  private readonly walkInsWanted: number[];
   private frontDesk: StaffClient[] = [];
   private medicalAssistants: StaffClient[] = [];
   private providers: StaffClient[] = [];
@@ -109,6 +110,7 @@ export class ClinicDay {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 16, localAddress: `127.${1 + Math.floor(octet / 250)}.${octet % 250}.${10 + (octet % 200)}` });
     this.random = new Random(options.seed * 7919 + clinic.index);
     this.providerQueues = clinic.providers.map(() => []);
+    this.walkInsWanted = clinic.providers.map(() => 0);
     this.date = targetDate(clinic.timeZone);
   }
 
@@ -213,7 +215,10 @@ export class ClinicDay {
     for (let providerIndex = 0; providerIndex < this.clinic.providers.length; providerIndex++) {
       for (let round = 0; round < this.options.visitsPerProvider; round++) {
         // roughly one visit in eight is a walk-in on the day instead of a booking
-        if (round > 0 && this.random.next() < 0.12) continue;
+        if (round > 0 && this.random.next() < 0.12) {
+          this.walkInsWanted[providerIndex]!++;
+          continue;
+        }
         wanted.push({ patient: this.nextPatient(), providerIndex });
       }
     }
@@ -222,7 +227,11 @@ export class ClinicDay {
     const full = new Set<number>();
     await Promise.all(this.frontDesk.map(async (desk) => {
       for (let item = wanted.shift(); item; item = wanted.shift()) {
-        if (full.has(item.providerIndex)) continue;
+        // a full day: the patient comes as a walk-in instead
+        if (full.has(item.providerIndex)) {
+          this.walkInsWanted[item.providerIndex]!++;
+          continue;
+        }
         const providerId = this.clinic.providers[item.providerIndex]!.id;
         for (let attempt = 0; attempt < 30; attempt++) {
           const query = new URLSearchParams({ locationId: this.clinic.locationId, appointmentTypeId: typeId, providerId, after: dayStart.toISO()!, limit: '3' });
@@ -230,6 +239,7 @@ export class ClinicDay {
           const slot = (slots.body?.slots as { startsAt: string }[] | undefined)?.[0];
           if (slots.status !== 200 || !slot || DateTime.fromISO(slot.startsAt, { zone: this.clinic.timeZone }).toISODate() !== this.date) {
             full.add(item.providerIndex);
+            this.walkInsWanted[item.providerIndex]!++;
             this.metrics.count('bookings refused: day full');
             break;
           }
@@ -285,17 +295,19 @@ export class ClinicDay {
       }
       await this.untilSim(visit.startsAtSimMinute - 10 + this.random.int(15));
       if (visit.fate === 'no-show') {
-        await this.untilSim(visit.startsAtSimMinute + 20);
-        this.fdJobs.push(() => this.noShow(visit));
+        // the patient never comes; the server refuses a no-show before the appointment's (real) time,
+        // so the desk marks the ones the server suggests (earlier visits of today) instead
+        this.metrics.count('patients who never came');
       } else {
         this.fdJobs.push(() => this.checkIn(visit));
       }
     });
-    const walkIns = this.clinic.providers.map(async (_, providerIndex) => {
-      if (this.random.next() < 0.5) return;
-      await this.untilSim(60 + this.random.int(DAY_SIM_MINUTES - 180));
-      this.fdJobs.push(() => this.walkIn(providerIndex));
-    });
+    const walkIns = this.walkInsWanted.flatMap((count, providerIndex) =>
+      Array.from({ length: count }, async () => {
+        await this.untilSim(30 + this.random.int(DAY_SIM_MINUTES - 120));
+        this.fdJobs.push(() => this.walkIn(providerIndex));
+      }));
+    this.fdJobs.push(() => this.markSuggestedNoShows());
     const workers = [
       ...this.frontDesk.map((desk) => this.frontDeskLoop(desk)),
       ...this.medicalAssistants.map((ma) => this.medicalAssistantLoop(ma)),
@@ -305,10 +317,11 @@ export class ClinicDay {
     await this.untilSim(DAY_SIM_MINUTES);
     // the day is over when every visit is over (or after a generous overtime)
     const overtimeUntil = Date.now() + Math.max(60_000, this.options.dayMinutes * 60_000);
-    while (Date.now() < overtimeUntil && (this.fdJobs.length > 0 || this.visits.some((visit) => !terminal.has(visit.status)))) await sleep(100);
+    const open = (visit: Visit) => !terminal.has(visit.status) && visit.fate !== 'no-show';
+    while (Date.now() < overtimeUntil && (this.fdJobs.length > 0 || this.visits.some(open))) await sleep(100);
     this.closing = true;
     await Promise.all(workers);
-    const unfinished = this.visits.filter((visit) => !terminal.has(visit.status)).length;
+    const unfinished = this.visits.filter(open).length;
     if (unfinished) this.metrics.count('visits unfinished at closing', unfinished);
   }
 
@@ -369,8 +382,20 @@ export class ClinicDay {
     }
   }
 
-  private async noShow(visit: Visit): Promise<void> {
+  /** The desk's no-show list: scheduled visits of today past the grace minutes (the demo schedule's morning). */
+  private async markSuggestedNoShows(): Promise<void> {
     const desk = this.desk();
+    const list = await this.send(desk, 'GET suggested no-shows', 'GET', `/api/scheduling/suggested-no-shows?locationId=${this.clinic.locationId}`);
+    if (list.status !== 200) return;
+    for (const row of list.body.appointments as { id: string; patientId: string; version: number }[]) {
+      this.trackPatient(desk, row.patientId, 'suggested no-shows');
+      const visit: Visit = { id: row.id, patient: { id: row.patientId, isAdult: true }, providerIndex: 0, version: row.version, status: 'scheduled', startsAtSimMinute: 0, fate: 'no-show' };
+      await this.noShow(visit, desk);
+      if (visit.status === 'no-show') this.metrics.count('no-shows marked');
+    }
+  }
+
+  private async noShow(visit: Visit, desk = this.desk()): Promise<void> {
     for (let attempt = 0; attempt < 5 && visit.status === 'scheduled'; attempt++) {
       const response = await this.send(desk, 'POST no-show', 'POST', `/api/appointments/${visit.id}/no-show`, { version: visit.version }, this.visitReached(desk, visit, 'no-show'));
       if (await this.moved(desk, visit, response, 'no-show')) return;
@@ -402,7 +427,12 @@ export class ClinicDay {
     const desk = this.desk();
     const patient = this.nextPatient();
     const body = { patientId: patient.id, providerId: this.clinic.providers[providerIndex]!.id, locationId: this.clinic.locationId, appointmentTypeId: this.clinic.appointmentTypes['Same-day sick']!, reasonForVisit: 'Walk-in: sore throat' };
-    const response = await this.send(desk, 'POST walk-in', 'POST', '/api/appointments/walk-in', body);
+    let response = await this.send(desk, 'POST walk-in', 'POST', '/api/appointments/walk-in', body);
+    if (response.status === 409 && response.body?.error?.code === 'SLOT_TAKEN' && response.body.error.details?.slot?.conflict !== 'patient') {
+      // the provider is with another patient right now (a compressed day): the desk overbooks, with the reason
+      this.metrics.count('walk-ins overbooked');
+      response = await this.send(desk, 'POST walk-in', 'POST', '/api/appointments/walk-in', { ...body, isOverbook: true, overbookReason: 'Walk-in while the provider is booked' });
+    }
     if (response.status !== 201) {
       this.metrics.count(`walk-in refused ${response.status} ${response.body?.error?.code ?? ''}`);
       return;
