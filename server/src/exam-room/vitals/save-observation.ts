@@ -17,6 +17,7 @@ import {
   type TemperatureRoute,
   type VitalThresholds,
 } from './interpretation.js';
+import { interpretBodyMeasure } from './body-measure-interpretation.js';
 import { findImplausibleVitals, type VitalsEntry } from './plausibility.js';
 import { convertExact, toNumber, type VitalUnit } from './units.js';
 import { COMPONENT_DISPLAY, isConvertible, LOINC, LOINC_SYSTEM, VITAL_CODES } from './vital-codes.js';
@@ -80,7 +81,7 @@ export interface SaveObservationOptions {
 }
 
 export interface ObservationLookups {
-  patient?: { id: string; dateOfBirth: string };
+  patient?: { id: string; dateOfBirth: string; sexAtBirth: string };
   encounter?: Awaited<ReturnType<typeof findEncounter>>;
   settings?: { thresholds: VitalThresholds; escalateMinutes: number };
 }
@@ -191,7 +192,7 @@ interface Interpreted {
   components: ObservationComponent[];
 }
 
-function interpretVital(input: ObservationInput, normalised: Normalised, age: PatientAge, thresholds: VitalThresholds): Interpreted {
+function interpretVital(input: ObservationInput, normalised: Normalised, age: PatientAge, thresholds: VitalThresholds, sexAtBirth: string): Interpreted {
   const none: Interpreted = { interpretation: null, message: null, isCritical: false, components: normalised.components };
   const of = (result: Interpretation): Interpreted => ({ interpretation: result.code, message: result.message, isCritical: result.isCritical, components: normalised.components });
   switch (input.code) {
@@ -225,8 +226,10 @@ function interpretVital(input: ObservationInput, normalised: Normalised, age: Pa
       const inFahrenheit = normalised.enteredUnit === '[degF]';
       return of(interpretTemperature({ value: inFahrenheit ? normalised.enteredValue! : normalised.value!, unit: inFahrenheit ? '[degF]' : 'Cel' }, known, age, thresholds));
     }
-    default:
-      return none;
+    default: {
+      const result = normalised.value === null ? null : interpretBodyMeasure(input.code, normalised.value, age, sexAtBirth);
+      return result ? of(result) : none;
+    }
   }
 }
 
@@ -284,7 +287,7 @@ export async function saveObservation(
     ? lookups.patient
     : await trx
       .selectFrom('patients')
-      .select(['id', 'dateOfBirth'])
+      .select(['id', 'dateOfBirth', 'sexAtBirth'])
       .where('id', '=', input.patientId)
       .where('organizationId', '=', context.organizationId)
       .executeTakeFirst();
@@ -322,7 +325,7 @@ export async function saveObservation(
     }
     lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
     const { thresholds } = lookups.settings;
-    interpreted = interpretVital(input, normalised, age, thresholds);
+    interpreted = interpretVital(input, normalised, age, thresholds, patient.sexAtBirth);
   } else {
     const components = (input.components ?? []).map((component) => ({
       code: component.code, display: component.display ?? '', value: component.value, unit: component.unit ?? null, interpretation: null,

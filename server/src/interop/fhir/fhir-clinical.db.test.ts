@@ -110,7 +110,7 @@ describe('FHIR Observation (vital signs)', () => {
     expect(saved.observation.interpretation).toBe('H');
   });
 
-  it('keeps other LOINC codes, dataAbsentReason and a BMI supplied directly as sent', async () => {
+  it('keeps other LOINC codes, dataAbsentReason and a BMI supplied directly as sent (a vital sign gains only its interpretation)', async () => {
     const patientId = await newPatient();
     const lab: Observation = {
       resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
@@ -124,10 +124,13 @@ describe('FHIR Observation (vital signs)', () => {
       const created = await post(sent);
       expect(created.statusCode, created.body).toBe(201);
       const read = (await client({ method: 'GET', url: `/fhir/R4/Observation/${(created.json() as Resource).id}` })).json() as Record<string, unknown>;
-      expect(withoutServerParts(read)).toEqual(sent);
+      const { interpretation, ...rest } = withoutServerParts(read) as unknown as Observation;
+      expect(rest).toEqual(sent);
+      // BMI is a vital sign: read back with the clinic's interpretation (adult 31.7 kg/m² is high); the lab value has none
+      expect(interpretation?.[0]?.coding?.[0]?.code).toBe(sent === bmi ? 'H' : undefined);
     }
     const rows = await setup.t.db.selectFrom('observations').select(['code', 'value', 'interpretation']).where('patientId', '=', patientId).orderBy('code').execute();
-    expect(rows.map((row) => [row.code, Number(row.value), row.interpretation])).toEqual([['2339-0', 95, null], ['39156-5', 31.7, null]]);
+    expect(rows.map((row) => [row.code, Number(row.value), row.interpretation])).toEqual([['2339-0', 95, null], ['39156-5', 31.7, 'H']]);
   });
 
   it('searches by patient, category, code, date (prefixes combined) and status', async () => {
