@@ -122,6 +122,20 @@ function phaseOf(source: ImportSource): number {
   return ['Patient', 'Organization', 'Location', 'Practitioner', 'PractitionerRole'].includes(type) ? 0 : type === 'Encounter' ? 1 : 2;
 }
 
+/** Deadlock, serialization failure or a unique clash with a concurrent unit: the unit rolled back whole, so it is safe to run again. */
+const isRetryable = (error: unknown) => ['40P01', '40001', '23505'].includes(String((error as { code?: string }).code));
+
+async function importWithRetry(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importUnit(db, context, unit);
+    } catch (error) {
+      if (attempt >= 4 || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
 /**
  * Imports the sources: each Bundle (or 1,000 NDJSON lines) in its own transaction, `concurrency`
  * units at a time (several database connections), NDJSON Patients and outside parties first, then Encounters.
@@ -155,7 +169,7 @@ export async function runImport(
         if (options.signal?.aborted) return;
         let outcome: UnitResult;
         try {
-          outcome = await importUnit(db, context_, unit);
+          outcome = await importWithRetry(db, context_, unit);
         } catch (error) {
           // The unit's transaction rolled back: every resource in it is reported failed.
           outcome = emptyResult();

@@ -188,6 +188,8 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
     // 4. Stored as sent: current and history rows in one statement, audit entries in one more.
     if (bulk.length > 0) {
       const now = new Date();
+      // In one order everywhere, so concurrent units that share outside parties never deadlock on them.
+      bulk.sort((a, b) => (a.plan.definition.type + a.plan.id < b.plan.definition.type + b.plan.id ? -1 : 1));
       const rows = bulk.map(({ plan, resource }) => {
         const { meta, ...content } = resource;
         return { type: plan.definition.type, id: plan.id, json: JSON.stringify({ ...content, id: plan.id, meta: { ...meta, versionId: '1', lastUpdated: now.toISOString() } }) };
