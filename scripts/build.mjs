@@ -1,6 +1,8 @@
 // Builds what `npm start` runs: the server bundled by esbuild, the web app by Vite.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync } from 'node:fs';
+import { serverDataFolders } from './server-data-folders.mjs';
 
 const only = process.argv[2];
 if (only !== 'web') {
@@ -15,6 +17,11 @@ if (only !== 'web') {
     sourcemap: true,
     logLevel: 'warning',
   });
+  for (const folder of serverDataFolders) {
+    for (const file of readdirSync(folder).filter((name) => !name.endsWith('.md'))) {
+      cpSync(`${folder}/${file}`, `dist/server/data/${file}`);
+    }
+  }
 }
 if (only !== 'server') {
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
