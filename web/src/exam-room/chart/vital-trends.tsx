@@ -5,7 +5,7 @@ import type { InterpretationCode } from '../../../../contracts/exam-room/vitals.
 import { EmptyState, ErrorState, LoadingState } from '../../platform/ui/states.js';
 import { useVitalTrends, type VitalSeries } from './chart.queries.js';
 import {
-  formatMeasure, interpretationColor, interpretationLabels, isAbnormal, shortDate, trendRank, unitLabel, usEquivalent, vitalCodes, vitalName,
+  formatMeasure, interpretationColor, interpretationLabels, isAbnormal, isBloodPressurePanel, shortDate, trendRank, unitLabel, usEquivalent, vitalCodes, vitalName,
 } from './vital-units.js';
 
 interface Line {
@@ -30,7 +30,7 @@ const criticalKey = (key: string) => `${key}Critical`;
 
 /** Turns one series into chart rows and the lines to draw (systolic and diastolic for blood pressure). */
 function toRows(series: VitalSeries): { lines: Line[]; rows: Row[] } {
-  const isBloodPressure = series.code === vitalCodes.bloodPressurePanel;
+  const isBloodPressure = isBloodPressurePanel(series.code);
   const lines: Line[] = isBloodPressure
     ? [{ key: 'systolic', label: 'Systolic', color: 'indigo.7' }, { key: 'diastolic', label: 'Diastolic', color: 'cyan.7' }]
     : [{ key: 'value', label: vitalName(series.code, series.display), color: 'teal.7' }];
@@ -90,10 +90,13 @@ function FlagBadge({ interpretation, isCritical }: { interpretation: Interpretat
 }
 
 function readingText(series: VitalSeries, point: VitalSeries['points'][number]): string {
-  if (series.code === vitalCodes.bloodPressurePanel) {
-    const systolic = point.components.find((component) => component.code === vitalCodes.systolic)?.value;
-    const diastolic = point.components.find((component) => component.code === vitalCodes.diastolic)?.value;
-    return `${systolic ?? '—'}/${diastolic ?? '—'} ${unitLabel(series.unit ?? 'mm[Hg]')}`;
+  if (isBloodPressurePanel(series.code)) {
+    // Whole mmHg, as a cuff reads (imported records may carry decimals).
+    const mmHg = (code: string) => {
+      const value = point.components.find((component) => component.code === code)?.value;
+      return value === null || value === undefined ? '—' : String(Math.round(value));
+    };
+    return `${mmHg(vitalCodes.systolic)}/${mmHg(vitalCodes.diastolic)} ${unitLabel(series.unit ?? 'mm[Hg]')}`;
   }
   const us = usEquivalent(point.value, series.unit);
   return us ? `${formatMeasure(point.value, series.unit)} (${us})` : formatMeasure(point.value, series.unit);
@@ -102,7 +105,7 @@ function readingText(series: VitalSeries, point: VitalSeries['points'][number]):
 /** One vital over time: the line chart with abnormal points marked, and the readings as a table. */
 export function VitalTrendCard({ series }: { series: VitalSeries }) {
   const name = vitalName(series.code, series.display);
-  const unit = unitLabel(series.code === vitalCodes.bloodPressurePanel ? (series.unit ?? 'mm[Hg]') : series.unit);
+  const unit = unitLabel(isBloodPressurePanel(series.code) ? (series.unit ?? 'mm[Hg]') : series.unit);
   const { lines, rows } = toRows(series);
   const newestFirst = [...series.points].sort((a, b) => b.effectiveAt.localeCompare(a.effectiveAt));
   const latest = newestFirst[0];
@@ -127,6 +130,7 @@ export function VitalTrendCard({ series }: { series: VitalSeries }) {
           const match = lines.find((candidate) => candidate.key === line.name) ?? lines[0]!;
           return { dot: readingDot(match), isAnimationActive: false };
         }}
+        valueFormatter={tickNumber}
         tooltipAnimationDuration={100}
       />
       {abnormalCount > 0 ? (

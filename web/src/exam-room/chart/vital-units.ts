@@ -82,8 +82,16 @@ export const vitalCodes = {
   pain: '72514-3',
 } as const;
 
+/** The older LOINC blood pressure panel (systolic/diastolic components) that Synthea and other imported records use. */
+const bloodPressurePanelImported = '55284-4';
+
+/** Whether a series is a blood pressure panel (ours, 85354-9, or an imported 55284-4): two lines, systolic/diastolic. */
+export function isBloodPressurePanel(code: string): boolean {
+  return code === vitalCodes.bloodPressurePanel || code === bloodPressurePanelImported;
+}
+
 const trendOrder: string[] = [
-  vitalCodes.bloodPressurePanel, vitalCodes.weight, vitalCodes.bmi, vitalCodes.pulse, vitalCodes.temperature,
+  vitalCodes.bloodPressurePanel, bloodPressurePanelImported, vitalCodes.weight, vitalCodes.bmi, vitalCodes.pulse, vitalCodes.temperature,
   vitalCodes.spo2, vitalCodes.spo2Arterial, vitalCodes.respirations, vitalCodes.height, vitalCodes.length,
   vitalCodes.headCircumference, vitalCodes.pain,
 ];
@@ -96,6 +104,7 @@ export function trendRank(code: string): number {
 
 const vitalNames: Record<string, string> = {
   [vitalCodes.bloodPressurePanel]: 'Blood pressure',
+  [bloodPressurePanelImported]: 'Blood pressure',
   [vitalCodes.weight]: 'Weight',
   [vitalCodes.bmi]: 'BMI',
   [vitalCodes.pulse]: 'Pulse',
