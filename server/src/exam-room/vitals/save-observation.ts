@@ -1,6 +1,6 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { FieldIssue } from '../../../../contracts/errors.js';
-import type { AuditContext } from '../../platform/audit/record-audit.js';
+import type { AuditContext, AuditEntry } from '../../platform/audit/record-audit.js';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError, createTask, publishLiveEvent, recordAudit } from '../../platform/index.js';
 import type { InterpretationCode, ObservationCategory, ObservationComponent, ObservationsTable } from '../exam-room.table.js';
@@ -264,12 +264,8 @@ async function findOpenAlertFor(trx: Transaction<Database>, organizationId: stri
  * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
  * linked to that alert and never creates a second task. Other codes are stored as sent.
  */
-export async function saveObservation(
-  trx: Transaction<Database>,
-  context: ObservationContext,
-  input: ObservationInput,
-  options: SaveObservationOptions,
-): Promise<SavedObservation> {
+/** The reading's code and time, checked before anything is looked up (400 naming the field). */
+export function checkObservationBasics(input: ObservationInput, options: Pick<SaveObservationOptions, 'fieldNames' | 'now'>): { effectiveAt: Date; now: Date } {
   const names = options.fieldNames ?? {};
   const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => names[name] ?? name;
   const now = options.now ?? new Date();
@@ -281,38 +277,42 @@ export async function saveObservation(
   if (effectiveAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) {
     throw validation([{ field: field('effectiveAt'), message: 'A reading cannot be taken in the future.' }]);
   }
+  return { effectiveAt, now };
+}
 
-  const lookups = options.lookups ?? {};
-  const patient = lookups.patient?.id === input.patientId
-    ? lookups.patient
-    : await trx
-      .selectFrom('patients')
-      .select(['id', 'dateOfBirth', 'sexAtBirth'])
-      .where('id', '=', input.patientId)
-      .where('organizationId', '=', context.organizationId)
-      .executeTakeFirst();
-  if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
-  lookups.patient = patient;
-  const encounter = !input.encounterId
-    ? undefined
-    : lookups.encounter?.id === input.encounterId ? lookups.encounter : await findEncounter(trx, context.organizationId, input.encounterId);
-  if (encounter) lookups.encounter = encounter;
-  if (input.encounterId && (!encounter || encounter.patientId !== patient.id)) {
-    throw new AppError('NOT_FOUND', { field: field('encounterId'), message: 'No such encounter for this patient.' });
+/** The encounter named must be one of this patient's (404 naming the field otherwise). */
+export function checkObservationEncounter(input: ObservationInput, patientId: string, encounter: { patientId: string } | undefined, options: Pick<SaveObservationOptions, 'fieldNames'>): void {
+  if (input.encounterId && (!encounter || encounter.patientId !== patientId)) {
+    throw new AppError('NOT_FOUND', { field: options.fieldNames?.encounterId ?? 'encounterId', message: 'No such encounter for this patient.' });
   }
-  if (input.repeatOfId && !options.repeatOfChecked) {
-    const earlier = await trx
-      .selectFrom('observations')
-      .select(['id', 'patientId'])
-      .where('id', '=', input.repeatOfId)
-      .where('organizationId', '=', context.organizationId)
-      .executeTakeFirst();
-    if (!earlier || earlier.patientId !== patient.id) {
-      throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
-    }
-  }
+}
 
-  const isVital = (input.category ?? 'vital-signs') === 'vital-signs' && (input.codeSystem ?? LOINC_SYSTEM) === LOINC_SYSTEM && Object.hasOwn(VITAL_CODES, input.code);
+/** Whether the reading is a known vital sign (checked, converted and interpreted) rather than stored as sent. */
+export const isVitalInput = (input: ObservationInput): boolean =>
+  (input.category ?? 'vital-signs') === 'vital-signs' && (input.codeSystem ?? LOINC_SYSTEM) === LOINC_SYSTEM && Object.hasOwn(VITAL_CODES, input.code);
+
+/** What a prepared reading stores: the observations row (without its generated id) and whether it is critical. */
+export interface PreparedObservation {
+  values: Omit<Insertable<ObservationsTable>, 'id'>;
+  isCritical: boolean;
+}
+
+/**
+ * The observations row for one reading, with no database access: units, field rules and
+ * plausibility (400 with field issues), canonical UCUM, the interpretation for the patient's age and
+ * the clinic's thresholds (`settings` is needed for vital signs only). saveObservation stores one
+ * reading with it; imports prepare many and insert them together.
+ */
+export function prepareObservation(
+  context: ObservationContext,
+  input: ObservationInput,
+  options: SaveObservationOptions,
+  known: { patient: { id: string; dateOfBirth: string; sexAtBirth: string }; encounterId: string | null; effectiveAt: Date; settings?: { thresholds: VitalThresholds } | undefined },
+): PreparedObservation {
+  const names = options.fieldNames ?? {};
+  const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => names[name] ?? name;
+  const { patient, effectiveAt } = known;
+  const isVital = isVitalInput(input);
   let normalised: Normalised;
   let interpreted: Interpreted;
   if (isVital) {
@@ -323,9 +323,8 @@ export async function saveObservation(
     } catch {
       throw validation([{ field: field('effectiveAt'), message: 'The reading is dated before the patient was born.' }]);
     }
-    lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
-    const { thresholds } = lookups.settings;
-    interpreted = interpretVital(input, normalised, age, thresholds, patient.sexAtBirth);
+    if (!known.settings) throw new Error('prepareObservation needs the clinic settings for a vital sign');
+    interpreted = interpretVital(input, normalised, age, known.settings.thresholds, patient.sexAtBirth);
   } else {
     const components = (input.components ?? []).map((component) => ({
       code: component.code, display: component.display ?? '', value: component.value, unit: component.unit ?? null, interpretation: null,
@@ -336,14 +335,12 @@ export async function saveObservation(
   // A supplied interpretation is kept; a critical one (or a critical computed one) still raises the alert.
   const interpretation = input.interpretation ?? interpreted.interpretation;
   const isCritical = interpreted.isCritical || (input.interpretation ? CRITICAL_CODES.includes(input.interpretation) : false);
-
-  const staffMemberId = context.staffMemberId;
-  const observation = await trx
-    .insertInto('observations')
-    .values({
+  return {
+    isCritical,
+    values: {
       organizationId: context.organizationId,
       patientId: patient.id,
-      encounterId: encounter?.id ?? null,
+      encounterId: known.encounterId,
       vitalsSetId: options.vitalsSetId ?? null,
       orthostaticSetId: options.orthostaticSetId ?? null,
       category: input.category ?? 'vital-signs',
@@ -361,20 +358,82 @@ export async function saveObservation(
       details: JSON.stringify(input.details ?? {}),
       repeatOfId: input.repeatOfId ?? null,
       effectiveAt,
-      recordedBy: staffMemberId,
+      recordedBy: context.staffMemberId,
       recordedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
       source: options.source,
       status: options.correctionOf ? 'corrected' : 'final',
       correctionOfId: options.correctionOf?.id ?? null,
       correctionReason: options.correctionOf?.reason ?? null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordAudit(trx, context, {
-    action: 'create', recordType: 'Observation', recordId: observation.id, patientId: patient.id,
+    },
+  };
+}
+
+/** The audit entry of a stored reading (saveObservation and imports alike). */
+export function observationAuditEntry(observationId: string, patientId: string, input: ObservationInput, options: SaveObservationOptions): AuditEntry {
+  return {
+    action: 'create', recordType: 'Observation', recordId: observationId, patientId,
     ...(options.correctionOf ? { reason: options.correctionOf.reason } : {}),
     details: { code: input.code, source: options.source, ...(options.correctionOf ? { correctionOf: options.correctionOf.id } : {}) },
-  });
+  };
+}
+
+/**
+ * The one place a reading is stored (app, FHIR and import alike), in the caller's transaction:
+ * checks units, field rules and plausibility (400 with field-level issues), converts to canonical
+ * UCUM keeping what was entered, interprets a known vital sign (on the reading and on each BP
+ * component) for the patient's age and the clinic's thresholds, and for a critical reading taken in
+ * the last 24 hours (not an import) creates exactly one urgent inbox task and its vital_alerts row,
+ * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
+ * linked to that alert and never creates a second task. Other codes are stored as sent.
+ */
+export async function saveObservation(
+  trx: Transaction<Database>,
+  context: ObservationContext,
+  input: ObservationInput,
+  options: SaveObservationOptions,
+): Promise<SavedObservation> {
+  const names = options.fieldNames ?? {};
+  const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => names[name] ?? name;
+  const { effectiveAt, now } = checkObservationBasics(input, options);
+
+  const lookups = options.lookups ?? {};
+  const patient = lookups.patient?.id === input.patientId
+    ? lookups.patient
+    : await trx
+      .selectFrom('patients')
+      .select(['id', 'dateOfBirth', 'sexAtBirth'])
+      .where('id', '=', input.patientId)
+      .where('organizationId', '=', context.organizationId)
+      .executeTakeFirst();
+  if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
+  lookups.patient = patient;
+  const encounter = !input.encounterId
+    ? undefined
+    : lookups.encounter?.id === input.encounterId ? lookups.encounter : await findEncounter(trx, context.organizationId, input.encounterId);
+  if (encounter) lookups.encounter = encounter;
+  checkObservationEncounter(input, patient.id, encounter, options);
+  if (input.repeatOfId && !options.repeatOfChecked) {
+    const earlier = await trx
+      .selectFrom('observations')
+      .select(['id', 'patientId'])
+      .where('id', '=', input.repeatOfId)
+      .where('organizationId', '=', context.organizationId)
+      .executeTakeFirst();
+    if (!earlier || earlier.patientId !== patient.id) {
+      throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
+    }
+  }
+
+  if (isVitalInput(input)) lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
+  const prepared = prepareObservation(context, input, options, { patient, encounterId: encounter?.id ?? null, effectiveAt, settings: lookups.settings });
+  const isCritical = prepared.isCritical;
+
+  const observation = await trx
+    .insertInto('observations')
+    .values(prepared.values)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, context, observationAuditEntry(observation.id, patient.id, input, options));
 
   let remeasureOfAlertId: string | null = null;
   if (input.repeatOfId) {

@@ -96,6 +96,16 @@ export interface ResourceDefinition {
     context: FhirContext,
     write: { id: string; resource: Resource; current: Candidate | null; versionId: number; now: Date },
   ): Promise<WriteResult>;
+  /**
+   * Imports: the same mapped rows as `writeMapped` for many new resources (version 1, no current
+   * version) in a few statements. Each result is the resource's WriteResult, or the error that
+   * refuses it alone (the others are written). Row-level audit entries are the type's own, as one by one.
+   */
+  writeMappedBatch?(
+    trx: Transaction<Database>,
+    context: FhirContext,
+    writes: Array<{ id: string; resource: Resource; now: Date }>,
+  ): Promise<Array<WriteResult | { error: unknown }>>;
   /** The patient an audit entry should name, for reads. */
   auditPatientId?(candidate: Candidate): string | null;
 }

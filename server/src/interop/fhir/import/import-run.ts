@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../platform/db/schema.js';
 import type { FhirContext } from '../core/resource-definition.js';
-import { addResult, emptyResult, importUnit, resourcesIn, type ImportUnit, type UnitResult } from './import-unit.js';
+import { addResult, emptyResult, importUnit, isRetryable, resourcesIn, type ImportUnit, type UnitResult } from './import-unit.js';
 
 /** Lines of an NDJSON file per unit (one transaction each). */
 export const NDJSON_UNIT_LINES = 1000;
@@ -122,8 +122,6 @@ function phaseOf(source: ImportSource): number {
   return ['Patient', 'Organization', 'Location', 'Practitioner', 'PractitionerRole'].includes(type) ? 0 : type === 'Encounter' ? 1 : 2;
 }
 
-/** Deadlock, serialization failure or a unique clash with a concurrent unit: the unit rolled back whole, so it is safe to run again. */
-const isRetryable = (error: unknown) => ['40P01', '40001', '23505'].includes(String((error as { code?: string }).code));
 
 async function importWithRetry(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
   for (let attempt = 1; ; attempt++) {

@@ -87,13 +87,66 @@ function keyIdentifier(resource: Record<string, unknown>): { system: string; val
   return first ? { system: first.system as string, value: first.value as string } : undefined;
 }
 
+/** Deadlock, serialization failure or a unique clash with a concurrent unit: the unit rolled back whole, so it is safe to run again. */
+export const isRetryable = (error: unknown) => ['40P01', '40001', '23505'].includes(String((error as { code?: string }).code));
+
+/**
+ * New resources of one mapped type in a few statements: the type's rows (writeMappedBatch), then
+ * the stored JSON beside them (current and history) and the audit entries, exactly as createResource
+ * writes them one by one. Returns each resource with the error that refused it, if any.
+ */
+async function writeBatch(
+  trx: Transaction<Database>,
+  context: FhirContext,
+  definition: ResourceDefinition,
+  group: Array<{ plan: Planned; resource: Resource }>,
+): Promise<Array<{ plan: Planned; error?: unknown }>> {
+  const now = new Date();
+  const results = await definition.writeMappedBatch!(trx, context, group.map(({ plan, resource }) => ({ id: plan.id, resource, now })));
+  const outcome: Array<{ plan: Planned; error?: unknown }> = [];
+  const rows: Array<{ id: string; json: string; patientId: string | null; rowId: string | null; auditPatientId: string | null }> = [];
+  group.forEach(({ plan, resource }, index) => {
+    const written = results[index]!;
+    if ('error' in written) {
+      outcome.push({ plan, error: written.error });
+      return;
+    }
+    const { meta, ...content } = resource;
+    rows.push({
+      id: plan.id,
+      json: JSON.stringify({ ...content, id: plan.id, meta: { ...meta, versionId: '1', lastUpdated: now.toISOString() } }),
+      patientId: written.patientId, rowId: written.rowId ?? null, auditPatientId: written.auditPatientId ?? written.patientId,
+    });
+    outcome.push({ plan });
+  });
+  for (let start = 0; start < rows.length; start += 1000) {
+    const chunk = rows.slice(start, start + 1000);
+    await sql`
+      with input as (
+        select * from unnest(${chunk.map((row) => row.id)}::text[], ${chunk.map((row) => row.json)}::text[], ${chunk.map((row) => row.patientId)}::uuid[], ${chunk.map((row) => row.rowId)}::uuid[]) as t(id, resource, patient_id, row_id)
+      ), current as (
+        insert into fhir_resources (organization_id, resource_type, id, version_id, last_updated, resource, deleted, patient_id, row_id)
+        select ${context.organizationId}::uuid, ${definition.type}, id, 1, ${now}::timestamptz, resource::jsonb, false, patient_id, row_id from input
+        returning id, resource
+      )
+      insert into fhir_resource_history (organization_id, resource_type, id, version_id, last_updated, resource)
+      select ${context.organizationId}::uuid, ${definition.type}, id, 1, ${now}::timestamptz, resource from current
+      on conflict do nothing`.execute(trx);
+    await recordAudit(trx, context.audit, chunk.map((row) => ({
+      action: 'create' as const, recordType: definition.type, recordId: row.id, patientId: row.auditPatientId, details: { via: 'fhir', versionId: 1 },
+    })));
+  }
+  return outcome;
+}
+
 /**
  * Loads one unit through the FHIR mapping, in one transaction (so an import killed half-way has
  * whole units or nothing, and a re-run completes it). Idempotent: a resource whose id is already
  * stored, or a Patient whose first identifier is already stored, is left as it is (a conditional
  * create). Types the registry does not serve are skipped with the reason; invalid resources fail
- * alone. Types stored as sent are written in one statement; mapped types (Patient and the clinical
- * types) go one by one through createResource, each in a savepoint.
+ * alone. Types stored as sent are written in one statement; mapped types with a batch writer
+ * (Observation, Encounter) in a few statements per type; the others (Patient, the histories) one by
+ * one through createResource, each in a savepoint.
  */
 export async function importUnit(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
   const result = emptyResult();
@@ -214,10 +267,12 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
       })));
     }
 
-    // 5. Mapped types, in the unit's order (Patients come first in Synthea bundles), each in a savepoint.
+    // 5. Mapped types: Patients first, then Encounters (the others name them), then the rest. A type
+    // with a batch writer goes in a few statements per unit; the others one by one, each in a savepoint.
     let savepoint = 0;
-    for (const { plan, resource } of mapped.sort((a, b) => a.plan.index - b.plan.index)) {
-      const name = sql.raw(`import_${savepoint++}`);
+    const nextSavepoint = () => sql.raw(`import_${savepoint++}`);
+    const oneByOne = async ({ plan, resource }: { plan: Planned; resource: Resource }) => {
+      const name = nextSavepoint();
       await sql`savepoint ${name}`.execute(trx);
       try {
         await createResource(trx as Transaction<Database>, context, plan.definition.type, resource, { id: plan.id });
@@ -228,6 +283,32 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
         await sql`rollback to savepoint ${name}`.execute(trx);
         fail(plan.definition.type, plan.id, error);
       }
+    };
+    const phaseOf = (type: string) => (type === 'Patient' ? 0 : type === 'Encounter' ? 1 : 2);
+    const batchable = (definition: ResourceDefinition) => context.source === 'import' && !!definition.writeMappedBatch && definition.type !== 'Patient';
+    mapped.sort((a, b) => phaseOf(a.plan.definition.type) - phaseOf(b.plan.definition.type) || a.plan.index - b.plan.index);
+    for (const phase of [0, 1, 2]) {
+      const items = mapped.filter((item) => phaseOf(item.plan.definition.type) === phase);
+      const groups = new Map<ResourceDefinition, typeof items>();
+      for (const item of items) if (batchable(item.plan.definition)) groups.set(item.plan.definition, [...(groups.get(item.plan.definition) ?? []), item]);
+      for (const [definition, group] of groups) {
+        const name = nextSavepoint();
+        await sql`savepoint ${name}`.execute(trx);
+        try {
+          const outcome = await writeBatch(trx as Transaction<Database>, context, definition, group);
+          await sql`release savepoint ${name}`.execute(trx);
+          for (const { plan, error } of outcome) {
+            if (error === undefined) bump(result.loaded, definition.type);
+            else fail(definition.type, plan.id, error);
+          }
+        } catch (error) {
+          await sql`rollback to savepoint ${name}`.execute(trx);
+          // A clash with a concurrent unit reruns the whole unit; anything else unexpected: the group goes one by one.
+          if (isRetryable(error)) throw error;
+          for (const item of group) await oneByOne(item);
+        }
+      }
+      for (const item of items) if (!batchable(item.plan.definition)) await oneByOne(item);
     }
   });
   return result;

@@ -126,35 +126,93 @@ export function idOf(reference: Reference | undefined, type: string): string | u
 /** What a patient reference names: a register row (mapped), a Patient kept as sent only (not on the register), or nothing. */
 export type PatientResolution = { kind: 'register'; patientId: string } | { kind: 'stored-only' };
 
+/** The patient a reference names, from what `lookup` found for its id (the same refusals as one by one). */
+export function patientResolutionOf(reference: Reference | undefined, path: string, lookup: (id: string) => { patientId: string | null } | undefined): PatientResolution {
+  const id = idOf(reference, 'Patient');
+  if (!id) throw new FhirError(422, 'required', `${path} must reference a Patient (Patient/<id>).`, { expression: [path] });
+  const row = lookup(id);
+  if (!row) throw new FhirError(422, 'not-found', `${path} references Patient/${id}, which is not known here.`, { expression: [path] });
+  return row.patientId ? { kind: 'register', patientId: row.patientId } : { kind: 'stored-only' };
+}
+
 /**
  * Resolves the patient a clinical resource names: the register row (Patient/<uuid>) or a Patient
  * stored through FHIR that maps to a register row. A reference to no Patient at all → 422.
  */
 export async function resolvePatientReference(trx: Transaction<Database>, organizationId: string, reference: Reference | undefined, path: string): Promise<PatientResolution> {
   const id = idOf(reference, 'Patient');
-  if (!id) throw new FhirError(422, 'required', `${path} must reference a Patient (Patient/<id>).`, { expression: [path] });
-  const found = await sql<{ patientId: string | null }>`
+  const found = id
+    ? await sql<{ patientId: string | null }>`
     select p.id::text as patient_id from patients as p where p.organization_id = ${organizationId} and p.id = ${isUuid(id) ? id : null}::uuid and p.status <> 'merged'
     union all
     select f.patient_id::text from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = 'Patient' and f.id = ${id} and not f.deleted
-    limit 1`.execute(trx);
-  const row = found.rows[0];
-  if (!row) throw new FhirError(422, 'not-found', `${path} references Patient/${id}, which is not known here.`, { expression: [path] });
-  return row.patientId ? { kind: 'register', patientId: row.patientId } : { kind: 'stored-only' };
+    limit 1`.execute(trx)
+    : { rows: [] };
+  return patientResolutionOf(reference, path, () => found.rows[0]);
+}
+
+/**
+ * The Patient ids many resources name, resolved in one query (imports): a register row by its id
+ * first, else a Patient stored through FHIR (with the register row it maps to, or none).
+ */
+export async function resolvePatientIds(trx: Transaction<Database>, organizationId: string, ids: Iterable<string>): Promise<Map<string, { patientId: string | null }>> {
+  const list = [...new Set(ids)];
+  const resolved = new Map<string, { patientId: string | null }>();
+  if (list.length === 0) return resolved;
+  const uuids = list.filter(isUuid);
+  const found = await sql<{ id: string; patientId: string | null; register: boolean }>`
+    select p.id::text as id, p.id::text as patient_id, true as register from patients as p
+      where p.organization_id = ${organizationId} and p.id = any(${uuids}::uuid[]) and p.status <> 'merged'
+    union all
+    select f.id, f.patient_id::text, false from fhir_resources as f
+      where f.organization_id = ${organizationId} and f.resource_type = 'Patient' and f.id = any(${list}::text[]) and not f.deleted`.execute(trx);
+  for (const row of found.rows) if (row.register || !resolved.has(row.id)) resolved.set(row.id, { patientId: row.patientId });
+  return resolved;
+}
+
+/** The encounters row an Encounter reference names, from what `lookup` found (a reference to no Encounter → 422; a stored-only one → null). */
+export function encounterResolutionOf(reference: Reference | undefined, path: string, lookup: (id: string) => { rowId: string | null } | undefined): string | null {
+  if (!reference) return null;
+  const id = idOf(reference, 'Encounter');
+  if (!id) return null;
+  const row = lookup(id);
+  if (!row) throw new FhirError(422, 'not-found', `${path} references Encounter/${id}, which is not known here.`, { expression: [path] });
+  return row.rowId;
 }
 
 /** The encounters row an Encounter reference names (its row or the row its stored JSON sits beside); a reference to no Encounter → 422. */
 export async function resolveEncounterReference(trx: Transaction<Database>, organizationId: string, reference: Reference | undefined, path: string): Promise<string | null> {
-  if (!reference) return null;
-  const id = idOf(reference, 'Encounter');
+  const id = reference ? idOf(reference, 'Encounter') : undefined;
   if (!id) return null;
   const found = await sql<{ rowId: string | null }>`
     select e.id::text as row_id from encounters as e where e.organization_id = ${organizationId} and e.id = ${isUuid(id) ? id : null}::uuid
     union all
     select f.row_id::text from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = 'Encounter' and f.id = ${id} and not f.deleted
     limit 1`.execute(trx);
-  if (!found.rows[0]) throw new FhirError(422, 'not-found', `${path} references Encounter/${id}, which is not known here.`, { expression: [path] });
-  return found.rows[0].rowId;
+  return encounterResolutionOf(reference, path, () => found.rows[0]);
+}
+
+/** The Encounter ids many resources name, resolved in one query (imports): an encounters row by its id first, else the row a stored Encounter sits beside. */
+export async function resolveEncounterIds(trx: Transaction<Database>, organizationId: string, ids: Iterable<string>): Promise<Map<string, { rowId: string | null }>> {
+  const list = [...new Set(ids)];
+  const resolved = new Map<string, { rowId: string | null }>();
+  if (list.length === 0) return resolved;
+  const found = await sql<{ id: string; rowId: string | null; own: boolean }>`
+    select e.id::text as id, e.id::text as row_id, true as own from encounters as e
+      where e.organization_id = ${organizationId} and e.id = any(${list.filter(isUuid)}::uuid[])
+    union all
+    select f.id, f.row_id::text, false from fhir_resources as f
+      where f.organization_id = ${organizationId} and f.resource_type = 'Encounter' and f.id = any(${list}::text[]) and not f.deleted`.execute(trx);
+  for (const row of found.rows) if (row.own || !resolved.has(row.id)) resolved.set(row.id, { rowId: row.rowId });
+  return resolved;
+}
+
+/** The staff members among many Practitioner ids, in one query (imports). */
+export async function staffMemberIds(trx: Transaction<Database>, organizationId: string, ids: Iterable<string>): Promise<Set<string>> {
+  const list = [...new Set(ids)].filter(isUuid);
+  if (list.length === 0) return new Set();
+  const found = await trx.selectFrom('staffMembers').select('id').where('organizationId', '=', organizationId).where('id', 'in', list).execute();
+  return new Set(found.map((row) => row.id));
 }
 
 /** A staff member's id when the reference names one (outside clinicians stay as sent). */

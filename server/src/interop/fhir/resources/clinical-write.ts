@@ -17,11 +17,16 @@ export async function asFhirRefusal<T>(work: () => Promise<T>, paths: Record<str
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) throw error;
-    const issues = error.issues?.length ? error.issues : [{ field: error.field ?? '', message: error.message }];
-    const pathOf = (field: string) => paths[field] ?? (/^[A-Z]/.test(field) ? field : (fallbackPath ?? field));
-    throw new FhirError(422, error.status === 404 ? 'not-found' : 'invalid', issues.map((issue) => issue.message).join(' '), {
-      expression: [...new Set(issues.map((issue) => pathOf(issue.field)).filter((path) => path !== ''))],
-    });
+    throw fhirRefusalOf(error, paths, fallbackPath);
   }
+}
+
+/** The FHIR refusal for an exam-room error (see asFhirRefusal); other errors come back as they are. */
+export function fhirRefusalOf(error: unknown, paths: Record<string, string>, fallbackPath?: string): unknown {
+  if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 404)) return error;
+  const issues = error.issues?.length ? error.issues : [{ field: error.field ?? '', message: error.message }];
+  const pathOf = (field: string) => paths[field] ?? (/^[A-Z]/.test(field) ? field : (fallbackPath ?? field));
+  return new FhirError(422, error.status === 404 ? 'not-found' : 'invalid', issues.map((issue) => issue.message).join(' '), {
+    expression: [...new Set(issues.map((issue) => pathOf(issue.field)).filter((path) => path !== ''))],
+  });
 }

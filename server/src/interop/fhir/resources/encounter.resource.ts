@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Encounter, Resource } from '@medplum/fhirtypes';
 import type { EncounterStatus } from '../../../exam-room/exam-room.table.js';
 import { check, isUuid } from '../core/fhir-values.js';
 import { FhirError } from '../core/operation-outcome.js';
-import type { ResourceDefinition } from '../core/resource-definition.js';
+import type { ResourceDefinition, WriteResult } from '../core/resource-definition.js';
 import { lastUpdatedKey } from '../search/search-columns.js';
-import { fhirInstant, freshOr, idOf, isoOf, mappedSource, resolvePatientReference, staffMemberOf } from './clinical-source.js';
+import { fhirInstant, freshOr, idOf, isoOf, mappedSource, patientResolutionOf, resolvePatientIds, resolvePatientReference, staffMemberIds, staffMemberOf } from './clinical-source.js';
 
 const STATUSES = ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown'] as const;
 /** FHIR Encounter.status → our encounter status (the flow's arrived/triaged/on-leave are all in progress). */
@@ -67,6 +68,16 @@ function fromRow(row: Record<string, unknown>, stored: Encounter | null): Encoun
   };
 }
 
+/** The encounters row's fields for an Encounter of a register patient (one by one and in batches alike). */
+function encounterFields(encounter: Encounter, patientId: string, providerId: string | null, locationId: string | null, versionId: number, now: Date) {
+  const startedAt = encounter.period?.start ? fhirStart(encounter.period.start) : encounter.period?.end ? fhirStart(encounter.period.end) : now;
+  const endedAt = encounter.period?.end ? fhirStart(encounter.period.end) : null;
+  return {
+    patientId, providerId, locationId, status: rowStatus[encounter.status],
+    startedAt, endedAt: endedAt && endedAt >= startedAt ? endedAt : null, reasonForVisit: reasonOf(encounter), version: versionId, updatedAt: now,
+  };
+}
+
 /**
  * Encounter: the clinic's encounters (a visit's clinical record, opened at rooming), with the JSON
  * last sent kept beside. An encounter sent through FHIR (an outside or historical visit) becomes an
@@ -111,12 +122,7 @@ export const encounterDefinition: ResourceDefinition = {
     const location = locationRef
       ? await trx.selectFrom('locations').select('id').where('organizationId', '=', context.organizationId).where('id', '=', locationRef).executeTakeFirst()
       : undefined;
-    const startedAt = encounter.period?.start ? fhirStart(encounter.period.start) : encounter.period?.end ? fhirStart(encounter.period.end) : now;
-    const endedAt = encounter.period?.end ? fhirStart(encounter.period.end) : null;
-    const fields = {
-      patientId: patient.patientId, providerId, locationId: location?.id ?? null, status: rowStatus[encounter.status],
-      startedAt, endedAt: endedAt && endedAt >= startedAt ? endedAt : null, reasonForVisit: reasonOf(encounter), version: versionId, updatedAt: now,
-    };
+    const fields = encounterFields(encounter, patient.patientId, providerId, location?.id ?? null, versionId, now);
     if (previousRowId) {
       await trx.updateTable('encounters').set(fields).where('id', '=', previousRowId).where('organizationId', '=', context.organizationId).execute();
       return { patientId: null, auditPatientId: patient.patientId, rowId: previousRowId, warnings: [] };
@@ -127,5 +133,37 @@ export const encounterDefinition: ResourceDefinition = {
       .returning('id')
       .executeTakeFirstOrThrow();
     return { patientId: null, auditPatientId: patient.patientId, rowId: row.id, warnings: [] };
+  },
+  async writeMappedBatch(trx, context, writes) {
+    const organizationId = context.organizationId;
+    const encounters = writes.map((write) => write.resource as Encounter);
+    const patients = await resolvePatientIds(trx, organizationId, encounters.map((encounter) => idOf(encounter.subject, 'Patient')).filter((id): id is string => !!id));
+    const staff = await staffMemberIds(trx, organizationId, encounters.flatMap((encounter) => (encounter.participant ?? []).map((participant) => idOf(participant.individual, 'Practitioner')).filter((id): id is string => !!id)));
+    const locationRefOf = (encounter: Encounter) => (encounter.location ?? []).map((location) => idOf(location.location, 'Location')).find((value) => value && isUuid(value));
+    const locationIds = [...new Set(encounters.map(locationRefOf).filter((id): id is string => !!id))];
+    const locations = new Set(locationIds.length ? (await trx.selectFrom('locations').select('id').where('organizationId', '=', organizationId).where('id', 'in', locationIds).execute()).map((row) => row.id) : []);
+    const results: Array<WriteResult | { error: unknown }> = [];
+    const rows: Array<ReturnType<typeof encounterFields> & { id: string }> = [];
+    for (const [index, encounter] of encounters.entries()) {
+      try {
+        const patient = patientResolutionOf(encounter.subject, 'Encounter.subject', (id) => patients.get(id));
+        if (patient.kind !== 'register') {
+          results.push({ patientId: null, rowId: null, warnings: [] });
+          continue;
+        }
+        const providerId = (encounter.participant ?? []).map((participant) => idOf(participant.individual, 'Practitioner')).find((id) => id && staff.has(id)) ?? null;
+        const locationRef = locationRefOf(encounter);
+        const fields = encounterFields(encounter, patient.patientId, providerId, locationRef && locations.has(locationRef) ? locationRef : null, 1, writes[index]!.now);
+        const id = randomUUID();
+        rows.push({ ...fields, id });
+        results.push({ patientId: null, auditPatientId: patient.patientId, rowId: id, warnings: [] });
+      } catch (error) {
+        results.push({ error });
+      }
+    }
+    for (let start = 0; start < rows.length; start += 500) {
+      await trx.insertInto('encounters').values(rows.slice(start, start + 500).map((row) => ({ organizationId, ...row, source: context.source ?? 'fhir' }))).execute();
+    }
+    return results;
   },
 };

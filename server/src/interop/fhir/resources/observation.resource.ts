@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CodeableConcept, Coding, Observation, ObservationComponent as FhirComponent, Quantity, Resource } from '@medplum/fhirtypes';
 import { isVitalSignCode, saveObservation, type ObservationComponentInput, type ObservationInput } from '../../../exam-room/vitals/index.js';
 import { observationCategories, type InterpretationCode, type ObservationCategory, type ObservationComponent } from '../../../exam-room/exam-room.table.js';
-import { check } from '../core/fhir-values.js';
-import type { ResourceDefinition } from '../core/resource-definition.js';
+import { checkObservationBasics, checkObservationEncounter, isVitalInput, loadClinicVitalSettings, observationAuditEntry, prepareObservation, type SaveObservationOptions } from '../../../exam-room/vitals/save-observation.js';
+import { AppError, recordAudit } from '../../../platform/index.js';
+import { check, isUuid } from '../core/fhir-values.js';
+import type { ResourceDefinition, WriteResult } from '../core/resource-definition.js';
 import { lastUpdatedKey } from '../search/search-columns.js';
-import { conceptListTokens, conceptTokens, fhirInstant, freshOr, isoOf, mappedSource, resolveEncounterReference, resolvePatientReference, rowTokens } from './clinical-source.js';
-import { asFhirRefusal, historyContextOf } from './clinical-write.js';
+import { conceptListTokens, conceptTokens, encounterResolutionOf, fhirInstant, freshOr, idOf, isoOf, mappedSource, patientResolutionOf, resolveEncounterIds, resolveEncounterReference, resolvePatientIds, resolvePatientReference, rowTokens } from './clinical-source.js';
+import { asFhirRefusal, fhirRefusalOf, historyContextOf } from './clinical-write.js';
 
 export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const INTERPRETATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
@@ -243,5 +246,63 @@ export const observationDefinition: ResourceDefinition = {
     if (versionId !== 1) await trx.updateTable('observations').set({ version: versionId }).where('id', '=', rowId).execute();
     if (previousRowId) await trx.updateTable('observations').set({ status: 'amended', replacedById: rowId }).where('id', '=', previousRowId).execute();
     return { patientId: null, auditPatientId: input.patientId, rowId, warnings: [] };
+  },
+  async writeMappedBatch(trx, context, writes) {
+    // Only imports: a live write may raise a critical-value alert, which saveObservation decides one reading at a time.
+    if (context.source !== 'import') throw new Error('Observation batches are for imports only');
+    const organizationId = context.organizationId;
+    const observations = writes.map((write) => write.resource as Observation);
+    const isAboutPatient = (observation: Observation) => /(^|\/)Patient\//.test(observation.subject?.reference ?? '');
+    // References, patients, encounters and settings: one query each for the whole batch.
+    const patientIds = await resolvePatientIds(trx, organizationId, observations.filter(isAboutPatient).map((observation) => idOf(observation.subject, 'Patient')).filter((id): id is string => !!id));
+    const encounterIds = await resolveEncounterIds(trx, organizationId, observations.map((observation) => idOf(observation.encounter, 'Encounter')).filter((id): id is string => !!id));
+    const registerIds = [...new Set([...patientIds.values()].map((row) => row.patientId).filter((id): id is string => !!id))];
+    const patients = registerIds.length
+      ? new Map((await trx.selectFrom('patients').select(['id', 'dateOfBirth', 'sexAtBirth']).where('organizationId', '=', organizationId).where('id', 'in', registerIds).execute()).map((row) => [row.id, row]))
+      : new Map<string, { id: string; dateOfBirth: string; sexAtBirth: string }>();
+    const encounterRowIds = [...new Set([...encounterIds.values()].map((row) => row.rowId).filter((id): id is string => !!id && isUuid(id)))];
+    const encounters = encounterRowIds.length
+      ? new Map((await trx.selectFrom('encounters').select(['id', 'patientId']).where('organizationId', '=', organizationId).where('id', 'in', encounterRowIds).execute()).map((row) => [row.id, row]))
+      : new Map<string, { id: string; patientId: string }>();
+    let settings: Awaited<ReturnType<typeof loadClinicVitalSettings>> | undefined;
+    const observationContext = historyContextOf(context);
+    const results: Array<WriteResult | { error: unknown }> = [];
+    const rows: Array<{ index: number; id: string; values: ReturnType<typeof prepareObservation>['values']; audit: ReturnType<typeof observationAuditEntry> }> = [];
+    for (const [index, observation] of observations.entries()) {
+      const names = fieldNames(observation);
+      try {
+        const patient = isAboutPatient(observation) ? patientResolutionOf(observation.subject, 'Observation.subject', (id) => patientIds.get(id)) : null;
+        const encounterId = encounterResolutionOf(observation.encounter, 'Observation.encounter', (id) => encounterIds.get(id));
+        const input = patient?.kind === 'register' ? toInput(observation, patient.patientId, encounterId) : null;
+        if (!input) {
+          results.push({ patientId: null, auditPatientId: patient?.kind === 'register' ? patient.patientId : null, rowId: null, warnings: [] });
+          continue;
+        }
+        const options: SaveObservationOptions = { source: context.source ?? 'fhir', fieldNames: names };
+        try {
+          // The same checks, in the same order, as saveObservation.
+          const { effectiveAt } = checkObservationBasics(input, options);
+          const row = patients.get(input.patientId);
+          if (!row) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
+          checkObservationEncounter(input, row.id, input.encounterId ? encounters.get(input.encounterId) : undefined, options);
+          if (isVitalInput(input)) settings ??= await loadClinicVitalSettings(trx, organizationId);
+          const prepared = prepareObservation(observationContext, input, options, { patient: row, encounterId: input.encounterId ?? null, effectiveAt, settings });
+          const id = randomUUID();
+          rows.push({ index, id, values: prepared.values, audit: observationAuditEntry(id, row.id, input, options) });
+          results.push({ patientId: null, auditPatientId: input.patientId, rowId: id, warnings: [] });
+        } catch (error) {
+          throw fhirRefusalOf(error, names);
+        }
+      } catch (error) {
+        results.push({ error });
+      }
+    }
+    // Imports raise no alerts (saveObservation's alert needs a live source), so the rows and their audit entries are all there is.
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      await trx.insertInto('observations').values(chunk.map((row) => ({ ...row.values, id: row.id }))).execute();
+      await recordAudit(trx, observationContext, chunk.map((row) => row.audit));
+    }
+    return results;
   },
 };
