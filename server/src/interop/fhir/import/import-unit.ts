@@ -146,9 +146,9 @@ async function writeBatch(
  * create). Types the registry does not serve are skipped with the reason; invalid resources fail
  * alone. Types stored as sent are written in one statement; mapped types with a batch writer
  * (Observation, Encounter) in a few statements per type; the others (Patient, the histories) one by
- * one through createResource, each in a savepoint.
+ * one through createResource, each in a savepoint (`batch: false` sends every type that way).
  */
-export async function importUnit(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
+export async function importUnit(db: Kysely<Database>, context: FhirContext, unit: ImportUnit, options: { batch?: boolean } = {}): Promise<UnitResult> {
   const result = emptyResult();
   const byType = definitions();
   const fail = (resourceType: string, id: string | undefined, error: unknown) => {
@@ -285,7 +285,7 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
       }
     };
     const phaseOf = (type: string) => (type === 'Patient' ? 0 : type === 'Encounter' ? 1 : 2);
-    const batchable = (definition: ResourceDefinition) => context.source === 'import' && !!definition.writeMappedBatch && definition.type !== 'Patient';
+    const batchable = (definition: ResourceDefinition) => options.batch !== false && context.source === 'import' && !!definition.writeMappedBatch && definition.type !== 'Patient';
     mapped.sort((a, b) => phaseOf(a.plan.definition.type) - phaseOf(b.plan.definition.type) || a.plan.index - b.plan.index);
     for (const phase of [0, 1, 2]) {
       const items = mapped.filter((item) => phaseOf(item.plan.definition.type) === phase);
