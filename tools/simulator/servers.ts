@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 export class ServerProcess {
   child: ChildProcess | undefined;
   private output: string[] = [];
+  /** The server's error log lines (across restarts). */
+  readonly errorLines: string[] = [];
   restarts = 0;
 
   constructor(public readonly port: number, private readonly environment: ServerEnvironment, public readonly name: string) {}
@@ -42,8 +44,19 @@ export class ServerProcess {
     const child = spawn(process.execPath, ['--enable-source-maps', entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const remember = (chunk: Buffer) => {
-      this.output.push(chunk.toString('utf8'));
+      const text = chunk.toString('utf8');
+      this.output.push(text);
       if (this.output.length > 200) this.output.splice(0, 100);
+      // error log lines (pino level ≥ 50): kept for the report, so a 500 can be traced to its cause
+      for (const line of text.split('\n')) {
+        if (!line.startsWith('{') || this.errorLines.length >= 50) continue;
+        try {
+          const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { type?: string; code?: string; message?: string } };
+          if ((entry.level ?? 0) >= 50) this.errorLines.push(`${this.name}: ${entry.msg ?? ''} ${entry.err?.type ?? ''} ${entry.err?.code ?? ''} ${(entry.err?.message ?? '').slice(0, 300)}`.trim());
+        } catch {
+          // not a log line
+        }
+      }
     };
     child.stdout!.on('data', remember);
     child.stderr!.on('data', remember);

@@ -53,6 +53,8 @@ export interface SimulationReport {
   visits: { booked: number; completed: number; criticals: number };
   chaos: { kills: number; databaseRestarts: number; killedWindows: { from: string; to: string }[] };
   checks: CheckResult[];
+  /** The servers' error log lines (message, error type and code), to trace a 500. */
+  serverErrorLog: string[];
   passed: boolean;
 }
 
@@ -232,6 +234,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     visits: { booked: ack.appointments.length, completed, criticals },
     chaos: { kills, databaseRestarts, killedWindows: metrics.killedWindows.map((window) => ({ from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() })) },
     checks,
+    serverErrorLog: servers.flatMap((server) => server.errorLines),
     passed: checks.every((check) => check.passed),
   };
   if (options.reportFile) fs.mkdirSync(path.dirname(path.resolve(options.reportFile)), { recursive: true });
@@ -263,6 +266,10 @@ export function formatReport(report: SimulationReport): string {
   lines.push('');
   lines.push('Checks:');
   for (const check of report.checks) lines.push(`  ${check.passed ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
+  if (report.serverErrorLog.length > 0) {
+    lines.push('Server error log:');
+    for (const line of report.serverErrorLog.slice(0, 10)) lines.push(`  ${line}`);
+  }
   lines.push(report.passed ? 'All checks passed.' : 'SOME CHECKS FAILED.');
   return lines.join('\n');
 }
