@@ -44,8 +44,8 @@ describe('importing a Synthea patient from the admin screen', () => {
     await manager.getByRole('button', { name: 'Import' }).click();
 
     // Then the progress display reaches its summary with what was loaded
-    const status = manager.locator('[aria-live="polite"]').filter({ hasText: /patients, .* resources/ });
-    await expect.poll(() => status.innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/^Done: 1 patients?, /);
+    const status = manager.locator('[aria-live="polite"]').filter({ hasText: /resources\/s/ });
+    await expect.poll(() => status.innerText().catch(() => ''), { timeout: 60_000 }).toMatch(new RegExp(`^Done: 1 patient, ${resources.length} resources \\(`));
     const summary = manager.getByRole('table', { name: 'Import summary' });
     await summary.waitFor();
     const loaded = await summary.getByRole('row').filter({ hasText: /^Loaded/ }).innerText();
@@ -109,6 +109,10 @@ describe('importing a Synthea patient from the admin screen', () => {
       expect(cells[0]).toBe(chartDate(pressure.effectiveDateTime!, timeZone));
       expect(cells[1]).toBe(`${Math.round(componentValue(pressure, '8480-6'))}/${Math.round(componentValue(pressure, '8462-4'))} mmHg`);
     }
+    // and a steady reading (his height moved by a millimetre) gets y-axis ticks that read differently
+    const heightTicks = await ma.getByRole('region', { name: 'Height trend' }).locator('.recharts-yAxis-tick-labels text').allTextContents();
+    expect(heightTicks.length).toBeGreaterThan(1);
+    expect(new Set(heightTicks).size).toBe(heightTicks.length);
     await snap(ma, 'import-02-synthea-vital-trends');
     await bpChart.screenshot({ path: path.resolve('test-results/screenshots/import-03-synthea-blood-pressure-trend.png') });
 

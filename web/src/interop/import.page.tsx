@@ -10,6 +10,8 @@ type ImportJob = z.infer<typeof importJobSchema>;
 type ImportStarted = z.infer<typeof importStartedSchema>;
 
 const number = (value: number) => value.toLocaleString('en-US');
+/** "1 patient", "74 resources". */
+const counted = (value: number, noun: string) => `${number(value)} ${noun}${value === 1 ? '' : 's'}`;
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
 const perType = (counts: Record<string, number>) => Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${type} ${number(n)}`).join(', ') || '—';
 
@@ -26,22 +28,25 @@ function ImportProgress({ jobId }: { jobId: string }) {
   const remaining = progress.ratePerSecond > 0 && progress.bytesDone > 0 ? Math.round(((progress.bytesTotal - progress.bytesDone) / progress.bytesDone) * (progress.resources / progress.ratePerSecond)) : undefined;
   return (
     <Stack>
-      <Progress value={status === 'completed' ? 100 : percent} animated={status === 'running'} aria-label="Import progress" />
+      <Progress size="lg" value={status === 'completed' ? 100 : percent} animated={status === 'running'} aria-label="Import progress" />
       <Text aria-live="polite">
         {status === 'completed' ? 'Done: ' : status === 'failed' ? 'Stopped: ' : 'Importing: '}
-        {number(progress.patients)} patients, {number(progress.resources)} resources, {number(progress.ratePerSecond)}/s
+        {counted(progress.patients, 'patient')}, {counted(progress.resources, 'resource')} ({number(progress.ratePerSecond)} resources/s)
         {status === 'running' && remaining !== undefined ? `, about ${remaining} s left` : ''}
       </Text>
       {job.data.error ? <Alert color="red">{job.data.error}</Alert> : null}
       {summary ? (
-        <Table withTableBorder aria-label="Import summary">
+        <Table withTableBorder verticalSpacing="sm" aria-label="Import summary">
+          <Table.Thead>
+            <Table.Tr><Table.Th>Outcome</Table.Th><Table.Th ta="right">Resources</Table.Th><Table.Th>By type</Table.Th></Table.Tr>
+          </Table.Thead>
           <Table.Tbody>
-            <Table.Tr><Table.Th>Loaded</Table.Th><Table.Td>{number(total(summary.loaded))}</Table.Td><Table.Td>{perType(summary.loaded)}</Table.Td></Table.Tr>
-            <Table.Tr><Table.Th>Already present</Table.Th><Table.Td>{number(total(summary.alreadyPresent))}</Table.Td><Table.Td>{perType(summary.alreadyPresent)}</Table.Td></Table.Tr>
+            <Table.Tr><Table.Th>Loaded</Table.Th><Table.Td ta="right">{number(total(summary.loaded))}</Table.Td><Table.Td>{perType(summary.loaded)}</Table.Td></Table.Tr>
+            <Table.Tr><Table.Th>Already present</Table.Th><Table.Td ta="right">{number(total(summary.alreadyPresent))}</Table.Td><Table.Td>{perType(summary.alreadyPresent)}</Table.Td></Table.Tr>
             {Object.entries(summary.skipped).map(([reason, byType]) => (
-              <Table.Tr key={reason}><Table.Th>Skipped ({reason})</Table.Th><Table.Td>{number(total(byType))}</Table.Td><Table.Td>{perType(byType)}</Table.Td></Table.Tr>
+              <Table.Tr key={reason}><Table.Th>Skipped ({reason})</Table.Th><Table.Td ta="right">{number(total(byType))}</Table.Td><Table.Td>{perType(byType)}</Table.Td></Table.Tr>
             ))}
-            <Table.Tr><Table.Th>Failed</Table.Th><Table.Td>{number(summary.failed.length)}</Table.Td><Table.Td>
+            <Table.Tr><Table.Th>Failed</Table.Th><Table.Td ta="right">{number(summary.failed.length)}</Table.Td><Table.Td>
               {summary.failed.slice(0, 20).map((failure, index) => (
                 <Text key={index} size="sm">{failure.label}: {failure.resourceType}/{failure.id ?? '?'}: {failure.message}</Text>
               ))}

@@ -28,6 +28,20 @@ const tickNumber = (value: number) => tickFormat.format(value);
 const flagKey = (key: string) => `${key}Flag`;
 const criticalKey = (key: string) => `${key}Critical`;
 
+/**
+ * The y-axis range: automatic, but at least 2 units wide, so a steady reading (the same height at each
+ * visit) does not get ticks a hundredth apart that read alike once rounded.
+ */
+function yDomain(rows: Row[], lines: Line[]): [number, number] | ['auto', 'auto'] {
+  const values = rows.flatMap((row) => lines.map((line) => row[line.key])).filter((value): value is number => typeof value === 'number');
+  if (values.length === 0) return ['auto', 'auto'];
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  if (max - min >= 2) return ['auto', 'auto'];
+  const middle = (min + max) / 2;
+  return [min >= 0 ? Math.max(0, Math.floor(middle - 1)) : Math.floor(middle - 1), Math.ceil(middle + 1)];
+}
+
 /** Turns one series into chart rows and the lines to draw (systolic and diastolic for blood pressure). */
 function toRows(series: VitalSeries): { lines: Line[]; rows: Row[] } {
   const isBloodPressure = isBloodPressurePanel(series.code);
@@ -125,7 +139,7 @@ export function VitalTrendCard({ series }: { series: VitalSeries }) {
         unit={unit ? ` ${unit}` : ''}
         withLegend={lines.length > 1}
         legendProps={{ verticalAlign: 'top', height: 28 }}
-        yAxisProps={{ domain: ['auto', 'auto'], width: 44, unit: '', tickFormatter: tickNumber }}
+        yAxisProps={{ domain: yDomain(rows, lines), width: 44, unit: '', tickFormatter: tickNumber }}
         lineProps={(line) => {
           const match = lines.find((candidate) => candidate.key === line.name) ?? lines[0]!;
           return { dot: readingDot(match), isAnimationActive: false };
