@@ -17,6 +17,6 @@ export async function frontDeskRoutes(app: FastifyInstance): Promise<void> {
 }
 
 // For the FHIR mapping (interop): the patient register's own rules, reused rather than copied.
-export { findLikelyDuplicates, mrnExists, takeNextMrn } from './patients/patients.repository.js';
+export { findLikelyDuplicates, mrnExists, reserveMrns, takeNextMrn } from './patients/patients.repository.js';
 // For the exam room's histories: the same restricted-chart rule as the patient view.
 export { assertMayOpen } from './patients/open-patient.js';

@@ -33,6 +33,58 @@ async function lockMedicationList(trx: Transaction<Database>, context: HistoryCo
   return list;
 }
 
+/** The medications row for a new medication, with no database access: the input checked against the contract (400 naming the field). */
+export function prepareMedication(context: HistoryContext, patientId: string, input: MedicationInput, options: WriteOptions) {
+  const medication = parseInput(medicationInputSchema, input, options.source === 'app' ? 'medication.' : '');
+  return {
+    organizationId: context.organizationId,
+    patientId,
+    name: medication.name,
+    rxnormCode: medication.rxnormCode,
+    dose: medication.dose,
+    route: medication.route,
+    frequency: medication.frequency,
+    startedOn: medication.startedOn,
+    recordedBy: context.staffMemberId,
+    source: options.source,
+  };
+}
+
+/**
+ * Many new medications (prepared with prepareMedication, possibly with more columns set) in a few
+ * statements, as recordMedication would add them one by one (imports): each patient is checked
+ * once, each list moves on by the number added. A patient who may not be opened refuses that
+ * patient's medications alone: their results carry the error.
+ */
+export async function recordMedicationsBatch(
+  trx: Transaction<Database>,
+  context: HistoryContext,
+  items: Array<{ id: string; values: ReturnType<typeof prepareMedication> & Record<string, unknown> }>,
+  options: WriteOptions,
+): Promise<Array<{ error?: unknown }>> {
+  const refused = new Map<string, unknown>();
+  const patients = [...new Set(items.map((item) => item.values.patientId))].sort();
+  for (const patientId of patients) {
+    try {
+      await getPatientForHistory(trx, context, patientId);
+    } catch (error) {
+      refused.set(patientId, error);
+    }
+  }
+  const accepted = items.filter((item) => !refused.has(item.values.patientId));
+  for (const patientId of patients.filter((id) => !refused.has(id))) {
+    const list = await lockMedicationList(trx, context, patientId, undefined);
+    const added = accepted.filter((item) => item.values.patientId === patientId).length;
+    await trx.updateTable('medicationLists').set({ version: list.version + added }).where('patientId', '=', patientId).execute();
+  }
+  for (let start = 0; start < accepted.length; start += 500) {
+    const chunk = accepted.slice(start, start + 500);
+    await trx.insertInto('medications').values(chunk.map((item) => ({ ...item.values, id: item.id }) as never)).execute();
+    await recordAudit(trx, context, chunk.map((item) => ({ action: 'create' as const, recordType: 'MedicationStatement', recordId: item.id, patientId: item.values.patientId, details: { source: options.source } })));
+  }
+  return items.map((item) => (refused.has(item.values.patientId) ? { error: refused.get(item.values.patientId) } : {}));
+}
+
 /**
  * Adds a medication the patient takes (name, RxNorm code where known, dose, route, frequency) and
  * moves the list to its next version. `listVersion` is checked when given (the app always sends
@@ -45,23 +97,12 @@ export async function recordMedication(
   input: MedicationInput,
   options: WriteOptions & { listVersion?: number },
 ) {
-  const medication = parseInput(medicationInputSchema, input, options.source === 'app' ? 'medication.' : '');
+  const values = prepareMedication(context, patientId, input, options);
   await getPatientForHistory(trx, context, patientId);
   const list = await lockMedicationList(trx, context, patientId, options.listVersion);
   const row = await trx
     .insertInto('medications')
-    .values({
-      organizationId: context.organizationId,
-      patientId,
-      name: medication.name,
-      rxnormCode: medication.rxnormCode,
-      dose: medication.dose,
-      route: medication.route,
-      frequency: medication.frequency,
-      startedOn: medication.startedOn,
-      recordedBy: context.staffMemberId,
-      source: options.source,
-    })
+    .values(values)
     .returningAll()
     .executeTakeFirstOrThrow();
   await trx.updateTable('medicationLists').set({ version: list.version + 1 }).where('patientId', '=', patientId).execute();

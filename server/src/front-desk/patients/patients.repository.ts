@@ -33,6 +33,23 @@ export async function takeNextMrn(trx: Transaction<Database>, organizationId: st
   return String(Number(row.nextValue) - 1);
 }
 
+/**
+ * Reserves `count` MRNs of the organization in one statement, committed at once when `db` is not a
+ * transaction (imports take them before their long unit transaction, so units never queue on the
+ * counter). MRNs reserved and not used are simply skipped: they are never given twice.
+ */
+export async function reserveMrns(db: Db, organizationId: string, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  const row = await db
+    .insertInto('mrnCounters')
+    .values({ organizationId, nextValue: 1000001 + count })
+    .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', count) })))
+    .returning('nextValue')
+    .executeTakeFirstOrThrow();
+  const next = Number(row.nextValue);
+  return Array.from({ length: count }, (_, index) => String(next - count + index));
+}
+
 export function mrnExists(db: Db, organizationId: string, mrn: string) {
   return db.selectFrom('patients').select('id').where('organizationId', '=', organizationId).where('mrn', '=', mrn).executeTakeFirst();
 }

@@ -19,6 +19,8 @@ export interface FhirContext {
    * mapped rows carry source 'import').
    */
   source?: 'import';
+  /** MRNs an import reserved before its unit's transaction; a new Patient without an MRN takes the next one (see reserveMrns). */
+  reservedMrns?: string[];
 }
 
 export type SearchParameterType = 'token' | 'string' | 'date' | 'reference';

@@ -7,11 +7,11 @@ import { setUpFhir, type FhirTestSetup } from '../fhir-test-setup.js';
 import { commandLineImportContext } from '../../index.js';
 import { importUnit, type ImportUnit, type UnitResult } from './import-unit.js';
 
-// The batch write path of imports (Observations and Encounters in multi-row statements) must store
+// The batch write path of imports (Observations, Encounters, Medication requests in multi-row statements) must store
 // exactly what the one-by-one path (createResource → writeMapped → saveObservation) stores.
 
 const bundleDir = fileURLToPath(new URL('../../../../test/fixtures/fhir/synthea/r4-bundles/', import.meta.url));
-const file = readdirSync(bundleDir).find((name) => name.startsWith('Clemente'))!;
+const file = readdirSync(bundleDir).find((name) => name.startsWith('Marcos'))!;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 const LOINC = 'http://loinc.org';
@@ -94,7 +94,9 @@ async function snapshot(ids: string[], back: Map<string, string>) {
 
   const observations = await db.selectFrom('observations').selectAll().where('patientId', '=', patientRowId).execute();
   const encounters = await db.selectFrom('encounters').selectAll().where('patientId', '=', patientRowId).execute();
-  const rowIds = [...observations.map((row) => row.id), ...encounters.map((row) => row.id), patientRowId];
+  const medications = await db.selectFrom('medications').selectAll().where('patientId', '=', patientRowId).execute();
+  const medicationList = await db.selectFrom('medicationLists').select('version').where('patientId', '=', patientRowId).executeTakeFirst();
+  const rowIds = [...observations.map((row) => row.id), ...encounters.map((row) => row.id), ...medications.map((row) => row.id), patientRowId];
   const audit = await db.selectFrom('auditEvents').select(['action', 'outcome', 'recordType', 'recordId', 'patientId', 'details', 'actorKind', 'actorId'])
     .where('recordId', 'in', [...ids, ...rowIds]).execute();
   const history = await db.selectFrom('fhirResourceHistory').select(['resourceType', 'id', 'versionId', 'resource']).where('organizationId', '=', organizationId).where('id', 'in', ids).execute();
@@ -107,6 +109,8 @@ async function snapshot(ids: string[], back: Map<string, string>) {
     history: sorted(history.map((row) => ({ ...row, resource: { ...(row.resource as object), meta: { ...((row.resource as { meta: object }).meta), lastUpdated: 'when stored' } } }))),
     observations: sorted(observations.map((row) => withoutTimes(row, 'recordedAt'))),
     encounters: sorted(encounters.map((row) => withoutTimes(row, 'createdAt', 'updatedAt'))),
+    medications: sorted(medications.map((row) => withoutTimes(row, 'recordedAt'))),
+    medicationListVersion: medicationList?.version ?? null,
     // The second copy's Patient is (rightly) a possible duplicate of the first: that warning is about the test, not the path.
     audit: sorted(audit.map((entry) => (entry.recordType === 'Patient' ? { ...entry, details: { ...(entry.details as object), warnings: undefined } } : entry))),
     alerts: alerts.length,
@@ -134,6 +138,7 @@ describe('import: the batch write path', () => {
     const fromSingle = await snapshot(ids(oneByOne.text), oneByOne.back);
     expect(fromBatch.observations.length).toBeGreaterThan(40);
     expect(fromBatch.encounters.length).toBeGreaterThan(0);
+    expect(fromBatch.medications.length).toBeGreaterThan(0);
     expect(fromBatch).toEqual(fromSingle);
     // The critical BP is interpreted (critical) but raises no alert: imports are history.
     expect(fromBatch.observations.some((row) => row.includes('"isCritical":true'))).toBe(true);

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../platform/db/schema.js';
 import type { FhirContext } from '../core/resource-definition.js';
-import { addResult, emptyResult, importUnit, isRetryable, resourcesIn, type ImportUnit, type UnitResult } from './import-unit.js';
+import { addResult, emptyResult, importUnit, isRetryable, resourcesIn, splitOutsideParties, type ImportUnit, type UnitResult } from './import-unit.js';
 
 /** Lines of an NDJSON file per unit (one transaction each). */
 export const NDJSON_UNIT_LINES = 1000;
@@ -124,6 +124,8 @@ function phaseOf(source: ImportSource): number {
 
 
 async function importWithRetry(db: Kysely<Database>, context: FhirContext, unit: ImportUnit): Promise<UnitResult> {
+  const split = splitOutsideParties(unit);
+  if (split) return addResult(await importWithRetry(db, context, split.parties), await importWithRetry(db, context, split.rest));
   for (let attempt = 1; ; attempt++) {
     try {
       return await importUnit(db, context, unit);

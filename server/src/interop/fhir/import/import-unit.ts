@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Resource } from '@medplum/fhirtypes';
 import { recordAudit } from '../../../platform/index.js';
+import { reserveMrns } from '../../../front-desk/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { ID_PATTERN } from '../core/fhir-values.js';
 import { FhirError, toOutcome } from '../core/operation-outcome.js';
@@ -17,6 +18,43 @@ export interface ImportUnit {
   /** Where the unit comes from (file name, line range), for the summary. */
   label: string;
   entries: Array<{ fullUrl?: string | undefined; resource: unknown }>;
+  /** urn:uuids of entries loaded by another unit (the outside parties split off, see splitOutsideParties) and the Type/id they name. */
+  resolvedElsewhere?: Map<string, string>;
+}
+
+/** Outside parties: shared by many patients' bundles, stored as sent. */
+const OUTSIDE_PARTIES = ['Organization', 'Location', 'Practitioner', 'PractitionerRole'];
+const URN_REFERENCE = /"reference":"(urn:uuid:[0-9a-f-]{36})"/gi;
+
+/**
+ * Splits a unit's outside parties (Organizations, Locations, Practitioners … that name no other
+ * entry of the unit) into a unit of their own, loaded and committed first: concurrent units that
+ * share them then wait for that short transaction only, not for each other's whole patient.
+ * The rest of the unit still resolves their urn:uuids.
+ */
+export function splitOutsideParties(unit: ImportUnit): { parties: ImportUnit; rest: ImportUnit } | undefined {
+  const typeOf = (entry: ImportUnit['entries'][number]) => (entry.resource as { resourceType?: unknown } | null)?.resourceType;
+  const candidates = unit.entries.filter((entry) => OUTSIDE_PARTIES.includes(String(typeOf(entry))));
+  if (candidates.length === 0 || candidates.length === unit.entries.length) return undefined;
+  const partyUrns = new Set(candidates.map((entry) => entry.fullUrl?.toLowerCase()).filter((urn): urn is string => !!urn && URN.test(urn)));
+  const separable = new Set(candidates.filter((entry) => [...JSON.stringify(entry.resource).matchAll(URN_REFERENCE)].every((match) => partyUrns.has(match[1]!.toLowerCase()))));
+  if (separable.size === 0) return undefined;
+  const resolvedElsewhere = new Map(unit.resolvedElsewhere ?? []);
+  for (const entry of separable) {
+    const urn = entry.fullUrl && URN.test(entry.fullUrl) ? entry.fullUrl.toLowerCase() : undefined;
+    if (urn) resolvedElsewhere.set(urn, `${String(typeOf(entry))}/${idOfEntry(entry, urn)}`);
+  }
+  return {
+    parties: { label: unit.label, entries: [...separable] },
+    rest: { label: unit.label, entries: unit.entries.filter((entry) => !separable.has(entry)), resolvedElsewhere },
+  };
+}
+
+/** The id an entry loads at: the resource's own id, else its urn:uuid, else a new one. */
+function idOfEntry(entry: ImportUnit['entries'][number], urn: string | undefined): string {
+  const resource = entry.resource as { id?: unknown } | null;
+  const ownId = typeof resource?.id === 'string' && ID_PATTERN.test(resource.id) ? resource.id : undefined;
+  return ownId ?? urn?.slice('urn:uuid:'.length) ?? randomUUID();
 }
 
 export type SkipReason = 'type not supported yet' | 'type is read-only here' | 'not a resource';
@@ -161,7 +199,7 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
 
   // 1. Which entries load, and at which id (the resource's own id, else its urn:uuid, else a new one).
   const planned: Planned[] = [];
-  const ids = new Map<string, string>();
+  const ids = new Map<string, string>(unit.resolvedElsewhere ?? []);
   unit.entries.forEach((entry, index) => {
     const resource = entry.resource as Record<string, unknown> | null;
     if (typeof resource !== 'object' || resource === null || typeof resource.resourceType !== 'string') {
@@ -171,8 +209,7 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
     const type = resource.resourceType;
     const definition = byType.get(type);
     const urn = entry.fullUrl && URN.test(entry.fullUrl) ? entry.fullUrl.toLowerCase() : undefined;
-    const ownId = typeof resource.id === 'string' && ID_PATTERN.test(resource.id) ? resource.id : undefined;
-    const id = ownId ?? urn?.slice('urn:uuid:'.length) ?? randomUUID();
+    const id = idOfEntry(entry, urn);
     if (urn) ids.set(urn, `${type}/${id}`);
     if (!definition) {
       bump((result.skipped['type not supported yet'] ??= {}), type);
@@ -185,6 +222,14 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
     planned.push({ index, definition, id, resource });
   });
   if (planned.length === 0) return result;
+
+  // New Patients take MRNs reserved here, outside the unit's transaction (one short statement), so
+  // concurrent units do not queue on the organization's MRN counter for their whole length.
+  const patientIds = planned.filter((plan) => plan.definition.type === 'Patient').map((plan) => plan.id);
+  if (patientIds.length > 0 && context.source === 'import') {
+    const known = await db.selectFrom('fhirResources').select('id').where('organizationId', '=', context.organizationId).where('resourceType', '=', 'Patient').where('id', 'in', patientIds).execute();
+    context = { ...context, reservedMrns: await reserveMrns(db, context.organizationId, patientIds.length - known.length) };
+  }
 
   await db.transaction().execute(async (trx) => {
     // 2. What is already there: by id (one query), and Patients by their key identifier.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { AllergyIntolerance, CodeableConcept, Condition, Immunization, MedicationRequest, MedicationStatement, Reference, Resource } from '@medplum/fhirtypes';
 import {
@@ -9,12 +10,13 @@ import {
 } from '../../../../../contracts/exam-room/histories.js';
 import { cvxVaccineName, recordAllergy, recordImmunization, recordMedication, recordProblem } from '../../../exam-room/histories/index.js';
 import { parseInput } from '../../../exam-room/histories/validate-input.js';
+import { prepareMedication, recordMedicationsBatch } from '../../../exam-room/histories/medications.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { check } from '../core/fhir-values.js';
 import type { FhirContext, ResourceDefinition, SearchParameterDefinition, WriteResult } from '../core/resource-definition.js';
 import { lastUpdatedKey } from '../search/search-columns.js';
-import { conceptListTokens, conceptTokens, fhirInstant, freshOr, isoOf, mappedSource, resolveEncounterReference, resolvePatientReference, rowTokens, staffMemberOf, type ColumnSpec } from './clinical-source.js';
-import { asFhirRefusal, historyContextOf } from './clinical-write.js';
+import { conceptListTokens, conceptTokens, fhirInstant, freshOr, idOf, isoOf, mappedSource, patientResolutionOf, resolveEncounterReference, resolvePatientIds, resolvePatientReference, rowTokens, staffMemberIds, staffMemberOf, type ColumnSpec } from './clinical-source.js';
+import { asFhirRefusal, fhirRefusalOf, historyContextOf } from './clinical-write.js';
 
 // Condition, AllergyIntolerance, MedicationStatement, MedicationRequest and Immunization: the
 // chart's histories, written through the histories area's own functions (recordProblem,
@@ -365,6 +367,45 @@ function medicationDefinition(type: 'MedicationStatement' | 'MedicationRequest')
         patientId ? { fields: parseInput(medicationInputSchema, input) } : null,
         after,
       ), paths, type);
+    },
+    async writeMappedBatch(trx, context, writes) {
+      const organizationId = context.organizationId;
+      const medications = writes.map((write) => write.resource as MedicationResource);
+      const patients = await resolvePatientIds(trx, organizationId, medications.map((medication) => idOf(medication.subject, 'Patient')).filter((id): id is string => !!id));
+      const staff = await staffMemberIds(trx, organizationId, medications.map((medication) => (medication.resourceType === 'MedicationRequest' ? idOf(medication.requester, 'Practitioner') : undefined)).filter((id): id is string => !!id));
+      const context_ = historyContextOf(context);
+      const source = context.source ?? 'fhir';
+      const results: Array<WriteResult | { error: unknown }> = [];
+      const rows: Array<{ index: number; id: string; values: ReturnType<typeof prepareMedication> & Record<string, unknown> }> = [];
+      for (const [index, medication] of medications.entries()) {
+        try {
+          const patient = patientResolutionOf(medication.subject, `${type}.subject`, (id) => patients.get(id));
+          if (patient.kind !== 'register') {
+            results.push({ patientId: null, rowId: null, warnings: [] });
+            continue;
+          }
+          const requester = medication.resourceType === 'MedicationRequest' ? idOf(medication.requester, 'Practitioner') : undefined;
+          const prescriberId = requester && staff.has(requester) ? requester : null;
+          // The row as recordMedication writes it, with the columns writeHistory sets after it.
+          const after = { kind, status: medicationStatuses[medication.status] ?? 'active', ...(kind === 'request' ? { prescriberId } : {}) };
+          let values: ReturnType<typeof prepareMedication>;
+          try {
+            values = prepareMedication(context_, patient.patientId, medicationInput(medication), { source });
+          } catch (error) {
+            throw fhirRefusalOf(error, paths, type);
+          }
+          const id = randomUUID();
+          rows.push({ index, id, values: { ...values, ...after } });
+          results.push({ patientId: null, auditPatientId: patient.patientId, rowId: id, warnings: [] });
+        } catch (error) {
+          results.push({ error });
+        }
+      }
+      const written = await recordMedicationsBatch(trx, context_, rows.map(({ id, values }) => ({ id, values })), { source });
+      written.forEach((outcome, position) => {
+        if (outcome.error !== undefined) results[rows[position]!.index] = { error: fhirRefusalOf(outcome.error, paths, type) };
+      });
+      return results;
     },
   };
 }

@@ -139,7 +139,7 @@ export const patientDefinition: ResourceDefinition = {
         ...(isUuid(id) ? { id } : {}),
         ...fields,
         organizationId: context.organizationId,
-        mrn: mrn ?? (await takeNextMrn(trx, context.organizationId)),
+        mrn: mrn ?? context.reservedMrns?.shift() ?? (await takeNextMrn(trx, context.organizationId)),
         status: active ? 'active' : 'inactive',
         emergencyContact: null, guarantor: null, privacyNoticeAcknowledgedAt: null, restrictedStaffMemberId: null, mergedIntoPatientId: null,
         createdBy: context.actor.kind === 'staff' ? context.actor.id : null,
