@@ -21,12 +21,8 @@ export function cvxVaccineName(cvxCode: string): string | undefined {
 /** CVX codes are written with at least two digits ("3" is "03"). */
 export const normalizeCvx = (code: string) => code.trim().padStart(2, '0');
 
-/**
- * Records a historical immunization (given elsewhere or before): CVX code checked against the CDC
- * table, a date that may be only a year or a month, optional lot, and where the record came from.
- * Exported for the FHIR mapping and imports.
- */
-export async function recordImmunization(trx: Transaction<Database>, context: HistoryContext, patientId: string, input: ImmunizationInput, options: WriteOptions) {
+/** The immunization as entered, checked with no database access: the contract, a known CVX code, a dose that was given (400 naming the field). */
+export function checkImmunization(input: ImmunizationInput) {
   const immunization = parseInput(recordImmunizationRequestSchema, input);
   const cvxCode = normalizeCvx(immunization.cvxCode);
   const vaccineName = cvxVaccineName(cvxCode);
@@ -34,29 +30,49 @@ export async function recordImmunization(trx: Transaction<Database>, context: Hi
   if (cvxCode === '998') {
     throw new AppError('VALIDATION_FAILED', { field: 'cvxCode', issues: [{ field: 'cvxCode', message: 'CVX 998 means no vaccine was given; record only doses that were given.' }] });
   }
-  const patient = await getPatientForHistory(trx, context, patientId);
+  return { immunization, cvxCode, vaccineName };
+}
+
+/** The immunizations row for a checked immunization of this patient (a date before the birth is refused). */
+export function immunizationValues(context: HistoryContext, patient: { id: string; dateOfBirth: string }, checked: ReturnType<typeof checkImmunization>, options: WriteOptions) {
+  const { immunization, cvxCode, vaccineName } = checked;
   if (immunization.occurred < patient.dateOfBirth.slice(0, immunization.occurred.length)) {
     throw new AppError('VALIDATION_FAILED', { field: 'occurred', issues: [{ field: 'occurred', message: 'The date is before the patient’s date of birth.' }] });
   }
+  return {
+    organizationId: context.organizationId,
+    patientId: patient.id,
+    encounterId: immunization.encounterId,
+    cvxCode,
+    vaccineName,
+    occurred: immunization.occurred,
+    isPrimarySource: false,
+    informationSource: immunization.informationSource,
+    lotNumber: immunization.lotNumber,
+    manufacturerMvx: immunization.manufacturerMvx,
+    recordedBy: context.staffMemberId,
+    source: options.source,
+  };
+}
+
+/** The audit entry of a recorded immunization (one by one and in import batches alike). */
+export const immunizationAuditEntry = (id: string, patientId: string, options: WriteOptions) =>
+  ({ action: 'create' as const, recordType: 'Immunization', recordId: id, patientId, details: { source: options.source, historical: true } });
+
+/**
+ * Records a historical immunization (given elsewhere or before): CVX code checked against the CDC
+ * table, a date that may be only a year or a month, optional lot, and where the record came from.
+ * Exported for the FHIR mapping and imports.
+ */
+export async function recordImmunization(trx: Transaction<Database>, context: HistoryContext, patientId: string, input: ImmunizationInput, options: WriteOptions) {
+  const checked = checkImmunization(input);
+  const patient = await getPatientForHistory(trx, context, patientId);
   const row = await trx
     .insertInto('immunizations')
-    .values({
-      organizationId: context.organizationId,
-      patientId,
-      encounterId: immunization.encounterId,
-      cvxCode,
-      vaccineName,
-      occurred: immunization.occurred,
-      isPrimarySource: false,
-      informationSource: immunization.informationSource,
-      lotNumber: immunization.lotNumber,
-      manufacturerMvx: immunization.manufacturerMvx,
-      recordedBy: context.staffMemberId,
-      source: options.source,
-    })
+    .values(immunizationValues(context, patient, checked, options))
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, context, { action: 'create', recordType: 'Immunization', recordId: row.id, patientId, details: { source: options.source, historical: true } });
+  await recordAudit(trx, context, immunizationAuditEntry(row.id, patientId, options));
   return row;
 }
 

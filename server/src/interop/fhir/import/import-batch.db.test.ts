@@ -7,7 +7,7 @@ import { setUpFhir, type FhirTestSetup } from '../fhir-test-setup.js';
 import { commandLineImportContext } from '../../index.js';
 import { importUnit, type ImportUnit, type UnitResult } from './import-unit.js';
 
-// The batch write path of imports (Observations, Encounters, Medication requests in multi-row statements) must store
+// The batch write path of imports (Observations, Encounters, medications, immunizations in multi-row statements) must store
 // exactly what the one-by-one path (createResource → writeMapped → saveObservation) stores.
 
 const bundleDir = fileURLToPath(new URL('../../../../test/fixtures/fhir/synthea/r4-bundles/', import.meta.url));
@@ -96,7 +96,8 @@ async function snapshot(ids: string[], back: Map<string, string>) {
   const encounters = await db.selectFrom('encounters').selectAll().where('patientId', '=', patientRowId).execute();
   const medications = await db.selectFrom('medications').selectAll().where('patientId', '=', patientRowId).execute();
   const medicationList = await db.selectFrom('medicationLists').select('version').where('patientId', '=', patientRowId).executeTakeFirst();
-  const rowIds = [...observations.map((row) => row.id), ...encounters.map((row) => row.id), ...medications.map((row) => row.id), patientRowId];
+  const immunizations = await db.selectFrom('immunizations').selectAll().where('patientId', '=', patientRowId).execute();
+  const rowIds = [...observations.map((row) => row.id), ...encounters.map((row) => row.id), ...medications.map((row) => row.id), ...immunizations.map((row) => row.id), patientRowId];
   const audit = await db.selectFrom('auditEvents').select(['action', 'outcome', 'recordType', 'recordId', 'patientId', 'details', 'actorKind', 'actorId'])
     .where('recordId', 'in', [...ids, ...rowIds]).execute();
   const history = await db.selectFrom('fhirResourceHistory').select(['resourceType', 'id', 'versionId', 'resource']).where('organizationId', '=', organizationId).where('id', 'in', ids).execute();
@@ -111,6 +112,7 @@ async function snapshot(ids: string[], back: Map<string, string>) {
     encounters: sorted(encounters.map((row) => withoutTimes(row, 'createdAt', 'updatedAt'))),
     medications: sorted(medications.map((row) => withoutTimes(row, 'recordedAt'))),
     medicationListVersion: medicationList?.version ?? null,
+    immunizations: sorted(immunizations.map((row) => withoutTimes(row, 'recordedAt'))),
     // The second copy's Patient is (rightly) a possible duplicate of the first: that warning is about the test, not the path.
     audit: sorted(audit.map((entry) => (entry.recordType === 'Patient' ? { ...entry, details: { ...(entry.details as object), warnings: undefined } } : entry))),
     alerts: alerts.length,
@@ -139,6 +141,7 @@ describe('import: the batch write path', () => {
     expect(fromBatch.observations.length).toBeGreaterThan(40);
     expect(fromBatch.encounters.length).toBeGreaterThan(0);
     expect(fromBatch.medications.length).toBeGreaterThan(0);
+    expect(fromBatch.immunizations.length).toBeGreaterThan(0);
     expect(fromBatch).toEqual(fromSingle);
     // The critical BP is interpreted (critical) but raises no alert: imports are history.
     expect(fromBatch.observations.some((row) => row.includes('"isCritical":true'))).toBe(true);

@@ -11,11 +11,14 @@ import {
 import { cvxVaccineName, recordAllergy, recordImmunization, recordMedication, recordProblem } from '../../../exam-room/histories/index.js';
 import { parseInput } from '../../../exam-room/histories/validate-input.js';
 import { prepareMedication, recordMedicationsBatch } from '../../../exam-room/histories/medications.js';
+import { checkImmunization, immunizationAuditEntry, immunizationValues } from '../../../exam-room/histories/immunizations.js';
+import { getPatientForHistory } from '../../../exam-room/histories/history-context.js';
+import { recordAudit } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { check } from '../core/fhir-values.js';
 import type { FhirContext, ResourceDefinition, SearchParameterDefinition, WriteResult } from '../core/resource-definition.js';
 import { lastUpdatedKey } from '../search/search-columns.js';
-import { conceptListTokens, conceptTokens, fhirInstant, freshOr, idOf, isoOf, mappedSource, patientResolutionOf, resolveEncounterReference, resolvePatientIds, resolvePatientReference, rowTokens, staffMemberIds, staffMemberOf, type ColumnSpec } from './clinical-source.js';
+import { conceptListTokens, conceptTokens, encounterResolutionOf, fhirInstant, freshOr, idOf, isoOf, mappedSource, patientResolutionOf, resolveEncounterIds, resolveEncounterReference, resolvePatientIds, resolvePatientReference, rowTokens, staffMemberIds, staffMemberOf, type ColumnSpec } from './clinical-source.js';
 import { asFhirRefusal, fhirRefusalOf, historyContextOf } from './clinical-write.js';
 
 // Condition, AllergyIntolerance, MedicationStatement, MedicationRequest and Immunization: the
@@ -496,5 +499,63 @@ export const immunizationDefinition: ResourceDefinition = {
       })() : null,
       after,
     ), immunizationPaths, 'Immunization');
+  },
+  async writeMappedBatch(trx, context, writes) {
+    const organizationId = context.organizationId;
+    const immunizations = writes.map((write) => write.resource as Immunization);
+    const patients = await resolvePatientIds(trx, organizationId, immunizations.map((immunization) => idOf(immunization.patient, 'Patient')).filter((id): id is string => !!id));
+    const encounters = await resolveEncounterIds(trx, organizationId, immunizations.map((immunization) => idOf(immunization.encounter, 'Encounter')).filter((id): id is string => !!id));
+    const context_ = historyContextOf(context);
+    const source = context.source ?? 'fhir';
+    const results: Array<WriteResult | { error: unknown }> = [];
+    const pending: Array<{ index: number; patientId: string; checked: ReturnType<typeof checkImmunization>; after: Record<string, unknown> }> = [];
+    for (const [index, immunization] of immunizations.entries()) {
+      try {
+        const patient = patientResolutionOf(immunization.patient, 'Immunization.patient', (id) => patients.get(id));
+        const encounterId = encounterResolutionOf(immunization.encounter, 'Immunization.encounter', (id) => encounters.get(id));
+        const input = immunizationInput(immunization, encounterId);
+        // Only doses given (with a CVX code and a date) are on the chart; the rest is kept as sent.
+        if (patient.kind !== 'register' || immunization.status === 'not-done' || !input.cvxCode || !input.occurred) {
+          results.push({ patientId: null, rowId: null, warnings: [] });
+          continue;
+        }
+        const after = { ...(immunization.status === 'entered-in-error' ? { status: 'entered-in-error' } : {}), isPrimarySource: immunization.primarySource === true };
+        try {
+          pending.push({ index, patientId: patient.patientId, checked: checkImmunization(input), after });
+        } catch (error) {
+          throw fhirRefusalOf(error, immunizationPaths, 'Immunization');
+        }
+        results.push({ patientId: null, auditPatientId: patient.patientId, rowId: null, warnings: [] });
+      } catch (error) {
+        results.push({ error });
+      }
+    }
+    // Each patient is checked once (a chart that may not be opened refuses its immunizations alone).
+    const charts = new Map<string, { id: string; dateOfBirth: string } | { error: unknown }>();
+    for (const patientId of [...new Set(pending.map((item) => item.patientId))].sort()) {
+      try {
+        charts.set(patientId, await getPatientForHistory(trx, context_, patientId));
+      } catch (error) {
+        charts.set(patientId, { error: fhirRefusalOf(error, immunizationPaths, 'Immunization') });
+      }
+    }
+    const rows: Array<Record<string, unknown> & { id: string; patientId: string }> = [];
+    for (const item of pending) {
+      const chart = charts.get(item.patientId)!;
+      try {
+        if ('error' in chart) throw chart.error;
+        const id = randomUUID();
+        rows.push({ ...immunizationValues(context_, chart, item.checked, { source }), ...item.after, id });
+        results[item.index] = { patientId: null, auditPatientId: item.patientId, rowId: id, warnings: [] };
+      } catch (error) {
+        results[item.index] = { error: fhirRefusalOf(error, immunizationPaths, 'Immunization') };
+      }
+    }
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      await trx.insertInto('immunizations').values(chunk as never).execute();
+      await recordAudit(trx, context_, chunk.map((row) => immunizationAuditEntry(row.id, row.patientId, { source })));
+    }
+    return results;
   },
 };
