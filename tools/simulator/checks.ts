@@ -180,8 +180,8 @@ export async function runChecks(db: Kysely<Database>, organizationIds: string[],
 
   // 7. no 500s outside the killed windows
   {
-    const outside = metrics.serverErrors.filter((error) => !metrics.inKilledWindow(error.at));
-    const refused = metrics.networkErrors.filter((error) => !metrics.inKilledWindow(error.at));
+    const outside = metrics.serverErrors.filter((error) => !metrics.inKilledWindow(error.startedAt, error.at));
+    const refused = metrics.networkErrors.filter((error) => !metrics.inKilledWindow(error.startedAt, error.at));
     add(
       'no 500s (or dropped connections) outside killed windows',
       [...outside.map((error) => `${error.status} on ${error.operation}`), ...refused.map((error) => `${error.code} on ${error.operation}`)],

@@ -53,12 +53,13 @@ export class StaffClient {
     if (this.cookie) headers.cookie = this.cookie;
     if (this.csrf) headers['x-csrf-token'] = this.csrf;
     const started = performance.now();
+    const startedAt = Date.now();
     return new Promise((resolve, reject) => {
       const request = http.request({ host: '127.0.0.1', port: this.port(), method, path, headers, agent: this.agent, timeout: 30_000 }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', (error) => {
-          this.metrics.networkError(operation, (error as NodeJS.ErrnoException).code ?? 'ERROR');
+          this.metrics.networkError(operation, (error as NodeJS.ErrnoException).code ?? 'ERROR', startedAt);
           reject(new NetworkError((error as NodeJS.ErrnoException).code ?? 'ERROR'));
         });
         response.on('end', () => {
@@ -78,13 +79,13 @@ export class StaffClient {
             }
           }
           const status = response.statusCode ?? 0;
-          this.metrics.record(operation, status, elapsed, status >= 400 ? parsed?.error?.code : undefined);
+          this.metrics.record(operation, status, elapsed, status >= 400 ? parsed?.error?.code : undefined, startedAt);
           resolve({ status, body: parsed });
         });
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
       request.on('error', (error: NodeJS.ErrnoException) => {
-        this.metrics.networkError(operation, error.code ?? 'ERROR');
+        this.metrics.networkError(operation, error.code ?? 'ERROR', startedAt);
         reject(new NetworkError(error.code ?? 'ERROR'));
       });
       request.end(payload);

@@ -14,15 +14,16 @@ export const EXPECTED_CONFLICTS = new Set(['SLOT_TAKEN', 'VERSION_CONFLICT', 'RO
 export class Metrics {
   readonly latencies = new Map<string, number[]>();
   readonly errors = new Map<string, number>();
-  readonly serverErrors: { at: number; operation: string; status: number }[] = [];
-  readonly networkErrors: { at: number; operation: string; code: string }[] = [];
+  /** Each with the request's start and end (wall clock): a request in flight when a server died belongs to that window. */
+  readonly serverErrors: { startedAt: number; at: number; operation: string; status: number }[] = [];
+  readonly networkErrors: { startedAt: number; at: number; operation: string; code: string }[] = [];
   readonly killedWindows: { from: number; to: number }[] = [];
   readonly sseLags: number[] = [];
   counters = new Map<string, number>();
   startedAt = 0;
   endedAt = 0;
 
-  record(operation: string, status: number, ms: number, errorCode?: string): void {
+  record(operation: string, status: number, ms: number, errorCode?: string, startedAt = Date.now() - ms): void {
     if (status < 500) {
       const list = this.latencies.get(operation);
       if (list) list.push(ms);
@@ -32,12 +33,12 @@ export class Metrics {
       const kind = `${status} ${errorCode ?? ''}`.trim();
       this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
     }
-    if (status >= 500) this.serverErrors.push({ at: Date.now(), operation, status });
+    if (status >= 500) this.serverErrors.push({ startedAt, at: Date.now(), operation, status });
   }
 
-  networkError(operation: string, code: string): void {
+  networkError(operation: string, code: string, startedAt = Date.now()): void {
     this.errors.set(`network ${code}`, (this.errors.get(`network ${code}`) ?? 0) + 1);
-    this.networkErrors.push({ at: Date.now(), operation, code });
+    this.networkErrors.push({ startedAt, at: Date.now(), operation, code });
   }
 
   count(name: string, by = 1): void {
@@ -48,8 +49,9 @@ export class Metrics {
     return this.counters.get(name) ?? 0;
   }
 
-  inKilledWindow(at: number): boolean {
-    return this.killedWindows.some((window) => at >= window.from && at <= window.to);
+  /** Whether a request from `startedAt` to `endedAt` overlapped a window in which a server (or the database) was down. */
+  inKilledWindow(startedAt: number, endedAt = startedAt): boolean {
+    return this.killedWindows.some((window) => startedAt <= window.to && endedAt >= window.from);
   }
 
   figures(): OperationFigures[] {
