@@ -26,6 +26,42 @@ function checkCode(code: { system: string; code: string } | null | undefined, fi
   return code;
 }
 
+/** The problems row for a reported (or, from FHIR and imports, confirmed) problem, with no database access: the contract and the code checked (400 naming the field). */
+export function prepareProblem(context: HistoryContext, patientId: string, input: RecordProblemInput, options: WriteOptions & { verification?: 'patient-reported' | 'confirmed' }) {
+  const { code: rawCode, ...fields } = input;
+  const problem = parseInput(recordProblemRequestSchema, fields);
+  const code = checkCode(rawCode, 'code.code');
+  const verification = options.verification ?? 'patient-reported';
+  if (verification === 'confirmed' && options.source === 'app') throw new Error('the app confirms diagnoses only through confirmDiagnosis');
+  return {
+    organizationId: context.organizationId,
+    patientId,
+    encounterId: problem.encounterId,
+    description: problem.description,
+    codeSystem: code?.system ?? null,
+    code: code?.code ?? null,
+    verification,
+    clinicalStatus: problem.clinicalStatus,
+    onset: problem.onset,
+    reportedBy: context.staffMemberId,
+    source: options.source,
+  };
+}
+
+/** The audit entry of a recorded problem (one by one and in import batches alike). */
+export const problemAuditEntry = (id: string, patientId: string, verification: string, options: WriteOptions) =>
+  ({ action: 'create' as const, recordType: 'Condition', recordId: id, patientId, details: { verification, source: options.source } });
+
+/** The encounters among `encounterIds` that are this patient's (one query). */
+export async function encountersOfPatient(trx: Transaction<Database>, context: HistoryContext, patientId: string, encounterIds: string[]): Promise<Set<string>> {
+  if (encounterIds.length === 0) return new Set();
+  const rows = await trx.selectFrom('encounters').select('id').where('organizationId', '=', context.organizationId).where('patientId', '=', patientId).where('id', 'in', encounterIds).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** The refusal of an encounter that is not this patient's. */
+export const notThisPatientsEncounter = () => new AppError('VALIDATION_FAILED', { field: 'encounterId', issues: [{ field: 'encounterId', message: 'No such encounter for this patient.' }] });
+
 /**
  * Records a problem as the patient reports it (verification "patient-reported"): an MA may do this;
  * it is not a diagnosis. The FHIR mapping and imports may bring a diagnosis another clinician
@@ -38,31 +74,16 @@ export async function recordProblem(
   input: RecordProblemInput,
   options: WriteOptions & { verification?: 'patient-reported' | 'confirmed' },
 ) {
-  const { code: rawCode, ...fields } = input;
-  const problem = parseInput(recordProblemRequestSchema, fields);
-  const code = checkCode(rawCode, 'code.code');
-  const verification = options.verification ?? 'patient-reported';
-  if (verification === 'confirmed' && options.source === 'app') throw new Error('the app confirms diagnoses only through confirmDiagnosis');
+  const values = prepareProblem(context, patientId, input, options);
   await getPatientForHistory(trx, context, patientId);
-  if (problem.encounterId) await assertEncounterOfPatient(trx, context, patientId, problem.encounterId);
+  if (values.encounterId) await assertEncounterOfPatient(trx, context, patientId, values.encounterId);
   const row = await trx
     .insertInto('problems')
-    .values({
-      organizationId: context.organizationId,
-      patientId,
-      encounterId: problem.encounterId,
-      description: problem.description,
-      codeSystem: code?.system ?? null,
-      code: code?.code ?? null,
-      verification,
-      clinicalStatus: problem.clinicalStatus,
-      onset: problem.onset,
-      reportedBy: context.staffMemberId,
-      source: options.source,
-    })
+    .values(values)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, context, { action: 'create', recordType: 'Condition', recordId: row.id, patientId, details: { verification, source: options.source } });
+  const verification = values.verification;
+  await recordAudit(trx, context, problemAuditEntry(row.id, patientId, verification, options));
   return row;
 }
 
@@ -70,7 +91,7 @@ async function assertEncounterOfPatient(trx: Transaction<Database>, context: His
   const encounter = await trx.selectFrom('encounters').select('id')
     .where('organizationId', '=', context.organizationId).where('patientId', '=', patientId).where('id', '=', encounterId)
     .executeTakeFirst();
-  if (!encounter) throw new AppError('VALIDATION_FAILED', { field: 'encounterId', issues: [{ field: 'encounterId', message: 'No such encounter for this patient.' }] });
+  if (!encounter) throw notThisPatientsEncounter();
 }
 
 /** A provider confirms a reported problem as a diagnosis, optionally coding it (ICD-10-CM or SNOMED CT), if nobody changed it since it was read. */

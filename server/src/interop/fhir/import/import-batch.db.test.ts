@@ -7,7 +7,7 @@ import { setUpFhir, type FhirTestSetup } from '../fhir-test-setup.js';
 import { commandLineImportContext } from '../../index.js';
 import { importUnit, type ImportUnit, type UnitResult } from './import-unit.js';
 
-// The batch write path of imports (Observations, Encounters, medications, immunizations in multi-row statements) must store
+// The batch write path of imports (Observations, Encounters, medications, immunizations, problems in multi-row statements) must store
 // exactly what the one-by-one path (createResource → writeMapped → saveObservation) stores.
 
 const bundleDir = fileURLToPath(new URL('../../../../test/fixtures/fhir/synthea/r4-bundles/', import.meta.url));
@@ -97,7 +97,8 @@ async function snapshot(ids: string[], back: Map<string, string>) {
   const medications = await db.selectFrom('medications').selectAll().where('patientId', '=', patientRowId).execute();
   const medicationList = await db.selectFrom('medicationLists').select('version').where('patientId', '=', patientRowId).executeTakeFirst();
   const immunizations = await db.selectFrom('immunizations').selectAll().where('patientId', '=', patientRowId).execute();
-  const rowIds = [...observations.map((row) => row.id), ...encounters.map((row) => row.id), ...medications.map((row) => row.id), ...immunizations.map((row) => row.id), patientRowId];
+  const problems = await db.selectFrom('problems').selectAll().where('patientId', '=', patientRowId).execute();
+  const rowIds = [...problems.map((row) => row.id), ...observations.map((row) => row.id), ...encounters.map((row) => row.id), ...medications.map((row) => row.id), ...immunizations.map((row) => row.id), patientRowId];
   const audit = await db.selectFrom('auditEvents').select(['action', 'outcome', 'recordType', 'recordId', 'patientId', 'details', 'actorKind', 'actorId'])
     .where('recordId', 'in', [...ids, ...rowIds]).execute();
   const history = await db.selectFrom('fhirResourceHistory').select(['resourceType', 'id', 'versionId', 'resource']).where('organizationId', '=', organizationId).where('id', 'in', ids).execute();
@@ -113,6 +114,7 @@ async function snapshot(ids: string[], back: Map<string, string>) {
     medications: sorted(medications.map((row) => withoutTimes(row, 'recordedAt'))),
     medicationListVersion: medicationList?.version ?? null,
     immunizations: sorted(immunizations.map((row) => withoutTimes(row, 'recordedAt'))),
+    problems: sorted(problems.map((row) => withoutTimes(row, 'reportedAt'))),
     // The second copy's Patient is (rightly) a possible duplicate of the first: that warning is about the test, not the path.
     audit: sorted(audit.map((entry) => (entry.recordType === 'Patient' ? { ...entry, details: { ...(entry.details as object), warnings: undefined } } : entry))),
     alerts: alerts.length,
@@ -142,6 +144,7 @@ describe('import: the batch write path', () => {
     expect(fromBatch.encounters.length).toBeGreaterThan(0);
     expect(fromBatch.medications.length).toBeGreaterThan(0);
     expect(fromBatch.immunizations.length).toBeGreaterThan(0);
+    expect(fromBatch.problems.length).toBeGreaterThan(0);
     expect(fromBatch).toEqual(fromSingle);
     // The critical BP is interpreted (critical) but raises no alert: imports are history.
     expect(fromBatch.observations.some((row) => row.includes('"isCritical":true'))).toBe(true);

@@ -183,8 +183,9 @@ async function writeBatch(
  * stored, or a Patient whose first identifier is already stored, is left as it is (a conditional
  * create). Types the registry does not serve are skipped with the reason; invalid resources fail
  * alone. Types stored as sent are written in one statement; mapped types with a batch writer
- * (Observation, Encounter) in a few statements per type; the others (Patient, the histories) one by
- * one through createResource, each in a savepoint (`batch: false` sends every type that way).
+ * (Observation, Encounter, Condition, MedicationStatement/Request, Immunization) in a few statements
+ * per type; the others (Patient, AllergyIntolerance) one by one through createResource, each in a
+ * savepoint (`batch: false` sends every type that way).
  */
 export async function importUnit(db: Kysely<Database>, context: FhirContext, unit: ImportUnit, options: { batch?: boolean } = {}): Promise<UnitResult> {
   const result = emptyResult();

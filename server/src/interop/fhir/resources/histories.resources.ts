@@ -13,6 +13,7 @@ import { parseInput } from '../../../exam-room/histories/validate-input.js';
 import { prepareMedication, recordMedicationsBatch } from '../../../exam-room/histories/medications.js';
 import { checkImmunization, immunizationAuditEntry, immunizationValues } from '../../../exam-room/histories/immunizations.js';
 import { getPatientForHistory } from '../../../exam-room/histories/history-context.js';
+import { encountersOfPatient, notThisPatientsEncounter, prepareProblem, problemAuditEntry } from '../../../exam-room/histories/problems.js';
 import { recordAudit } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { check } from '../core/fhir-values.js';
@@ -171,6 +172,77 @@ export const conditionDefinition: ResourceDefinition = {
       })(),
       after,
     ), conditionPaths, 'Condition');
+  },
+  async writeMappedBatch(trx, context, writes) {
+    const organizationId = context.organizationId;
+    const conditions = writes.map((write) => write.resource as Condition);
+    const patients = await resolvePatientIds(trx, organizationId, conditions.map((condition) => idOf(condition.subject, 'Patient')).filter((id): id is string => !!id));
+    const encounters = await resolveEncounterIds(trx, organizationId, conditions.map((condition) => idOf(condition.encounter, 'Encounter')).filter((id): id is string => !!id));
+    const context_ = historyContextOf(context);
+    const source = context.source ?? 'fhir';
+    const results: Array<WriteResult | { error: unknown }> = [];
+    const pending: Array<{ index: number; patientId: string; values: ReturnType<typeof prepareProblem>; after: Record<string, unknown> }> = [];
+    for (const [index, condition] of conditions.entries()) {
+      try {
+        const patient = patientResolutionOf(condition.subject, 'Condition.subject', (id) => patients.get(id));
+        const encounterId = encounterResolutionOf(condition.encounter, 'Condition.encounter', (id) => encounters.get(id));
+        const input = conditionInput(condition, encounterId);
+        const verification = codeOf(condition.verificationStatus);
+        const category = condition.category?.flatMap((item) => item.coding ?? []).find((coding) => coding.system === CONDITION_CATEGORY || coding.code === 'health-concern')?.code;
+        const after = {
+          ...(category && ['problem-list-item', 'encounter-diagnosis', 'health-concern'].includes(category) ? { category } : {}),
+          ...(verification === 'refuted' || verification === 'entered-in-error' ? { verification } : {}),
+          abatement: partialDate(condition.abatementDateTime ?? condition.abatementPeriod?.start),
+        };
+        try {
+          // As one by one: the fields are checked even for a patient off the register.
+          const { code: _code, ...fields } = input;
+          void _code;
+          parseInput(recordProblemRequestSchema, fields);
+          if (patient.kind !== 'register') {
+            results.push({ patientId: null, rowId: null, warnings: [] });
+            continue;
+          }
+          pending.push({ index, patientId: patient.patientId, values: prepareProblem(context_, patient.patientId, input, { source, verification: verification === 'confirmed' ? 'confirmed' : 'patient-reported' }), after });
+        } catch (error) {
+          throw fhirRefusalOf(error, conditionPaths, 'Condition');
+        }
+        results.push({ patientId: null, auditPatientId: patient.patientId, rowId: null, warnings: [] });
+      } catch (error) {
+        results.push({ error });
+      }
+    }
+    // Each patient is checked once, with the encounters their problems name.
+    const charts = new Map<string, { error?: unknown; encounters: Set<string> }>();
+    for (const patientId of [...new Set(pending.map((item) => item.patientId))].sort()) {
+      try {
+        await getPatientForHistory(trx, context_, patientId);
+        const named = [...new Set(pending.filter((item) => item.patientId === patientId).map((item) => item.values.encounterId).filter((id): id is string => !!id))];
+        charts.set(patientId, { encounters: await encountersOfPatient(trx, context_, patientId, named) });
+      } catch (error) {
+        charts.set(patientId, { error, encounters: new Set() });
+      }
+    }
+    const rows: Array<Record<string, unknown> & { id: string; patientId: string; verification: string }> = [];
+    const audits: Array<ReturnType<typeof problemAuditEntry>> = [];
+    for (const item of pending) {
+      const chart = charts.get(item.patientId)!;
+      try {
+        if (chart.error !== undefined) throw chart.error;
+        if (item.values.encounterId && !chart.encounters.has(item.values.encounterId)) throw notThisPatientsEncounter();
+        const id = randomUUID();
+        rows.push({ ...item.values, ...item.after, id, patientId: item.patientId, verification: String(item.after.verification ?? item.values.verification) });
+        results[item.index] = { patientId: null, auditPatientId: item.patientId, rowId: id, warnings: [] };
+        audits.push(problemAuditEntry(id, item.patientId, item.values.verification, { source }));
+      } catch (error) {
+        results[item.index] = { error: fhirRefusalOf(error, conditionPaths, 'Condition') };
+      }
+    }
+    for (let start = 0; start < rows.length; start += 500) {
+      await trx.insertInto('problems').values(rows.slice(start, start + 500) as never).execute();
+      await recordAudit(trx, context_, audits.slice(start, start + 500));
+    }
+    return results;
   },
 };
 
