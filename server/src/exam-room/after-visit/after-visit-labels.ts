@@ -12,7 +12,7 @@ export const summaryLabels = {
     with: 'with', at: 'at', footer: 'Questions? Call the clinic. In an emergency call 911.',
     flags: { N: 'Normal', L: 'Low', H: 'High', LL: 'Critically low', HH: 'Critically high', A: 'Abnormal', AA: 'Critically abnormal' },
     vitalNames: {
-      '85354-9': 'Blood pressure', '8867-4': 'Pulse', '9279-1': 'Breathing rate', '8310-5': 'Temperature', '59408-5': 'Oxygen level (SpO2)',
+      '85354-9': 'Blood pressure', '55284-4': 'Blood pressure', '8867-4': 'Pulse', '9279-1': 'Breathing rate', '8310-5': 'Temperature', '59408-5': 'Oxygen level (SpO2)',
       '2708-6': 'Oxygen level', '8302-2': 'Height', '8306-3': 'Length', '29463-7': 'Weight', '39156-5': 'Body mass index (BMI)',
       '9843-4': 'Head size', '72514-3': 'Pain (0 to 10)',
     } as Record<string, string>,
@@ -27,7 +27,7 @@ export const summaryLabels = {
     with: 'con', at: 'a las', footer: '¿Preguntas? Llame a la clínica. En una emergencia llame al 911.',
     flags: { N: 'Normal', L: 'Bajo', H: 'Alto', LL: 'Muy bajo (crítico)', HH: 'Muy alto (crítico)', A: 'Anormal', AA: 'Anormal (crítico)' },
     vitalNames: {
-      '85354-9': 'Presión arterial', '8867-4': 'Pulso', '9279-1': 'Respiraciones por minuto', '8310-5': 'Temperatura', '59408-5': 'Nivel de oxígeno (SpO2)',
+      '85354-9': 'Presión arterial', '55284-4': 'Presión arterial', '8867-4': 'Pulso', '9279-1': 'Respiraciones por minuto', '8310-5': 'Temperatura', '59408-5': 'Nivel de oxígeno (SpO2)',
       '2708-6': 'Nivel de oxígeno', '8302-2': 'Estatura', '8306-3': 'Longitud', '29463-7': 'Peso', '39156-5': 'Índice de masa corporal (IMC)',
       '9843-4': 'Circunferencia de la cabeza', '72514-3': 'Dolor (0 a 10)',
     } as Record<string, string>,

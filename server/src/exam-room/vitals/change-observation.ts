@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { AppError, recordAudit } from '../../platform/index.js';
 import { toObservationView } from './observation-view.js';
 import { saveObservation, type ObservationContext } from './save-observation.js';
-import { LOINC } from './vital-codes.js';
+import { isBloodPressurePanel, LOINC } from './vital-codes.js';
 
 async function lockObservation(db: Kysely<Database>, organizationId: string, observationId: string, version: number) {
   const row = await db
@@ -30,7 +30,7 @@ async function lockObservation(db: Kysely<Database>, organizationId: string, obs
 export async function correctObservation(db: Kysely<Database>, context: ObservationContext, observationId: string, body: CorrectObservationRequest) {
   return db.transaction().execute(async (trx) => {
     const old = await lockObservation(trx, context.organizationId, observationId, body.version);
-    const isBloodPressure = old.code === LOINC.bloodPressurePanel;
+    const isBloodPressure = isBloodPressurePanel(old.code);
     if (isBloodPressure && (body.systolic === undefined || body.diastolic === undefined)) {
       throw new AppError('VALIDATION_FAILED', { field: 'systolic', issues: [{ field: body.systolic === undefined ? 'systolic' : 'diastolic', message: 'Enter both corrected blood pressure numbers.' }] });
     }

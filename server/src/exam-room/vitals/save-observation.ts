@@ -20,7 +20,7 @@ import {
 import { interpretBodyMeasure } from './body-measure-interpretation.js';
 import { findImplausibleVitals, type VitalsEntry } from './plausibility.js';
 import { convertExact, toNumber, type VitalUnit } from './units.js';
-import { COMPONENT_DISPLAY, isConvertible, LOINC, LOINC_SYSTEM, VITAL_CODES } from './vital-codes.js';
+import { COMPONENT_DISPLAY, isBloodPressurePanel, isConvertible, LOINC, LOINC_SYSTEM, VITAL_CODES } from './vital-codes.js';
 
 export type ObservationSource = 'app' | 'fhir' | 'import';
 export type ObservationRow = Selectable<ObservationsTable>;
@@ -126,7 +126,7 @@ interface Normalised {
 function normaliseVital(input: ObservationInput, field: (name: 'value' | 'unit' | 'systolic' | 'diastolic') => string): Normalised {
   const definition = VITAL_CODES[input.code]!;
   const issues: FieldIssue[] = [];
-  if (input.code === LOINC.bloodPressurePanel) {
+  if (isBloodPressurePanel(input.code)) {
     const systolic = input.components?.find((component) => component.code === LOINC.systolic);
     const diastolic = input.components?.find((component) => component.code === LOINC.diastolic);
     for (const [name, component] of [['systolic', systolic], ['diastolic', diastolic]] as const) {
@@ -196,7 +196,8 @@ function interpretVital(input: ObservationInput, normalised: Normalised, age: Pa
   const none: Interpreted = { interpretation: null, message: null, isCritical: false, components: normalised.components };
   const of = (result: Interpretation): Interpreted => ({ interpretation: result.code, message: result.message, isCritical: result.isCritical, components: normalised.components });
   switch (input.code) {
-    case LOINC.bloodPressurePanel: {
+    case LOINC.bloodPressurePanel:
+    case LOINC.bloodPressurePanelOlder: {
       const systolic = normalised.components.find((component) => component.code === LOINC.systolic)!.value!;
       const diastolic = normalised.components.find((component) => component.code === LOINC.diastolic)!.value!;
       const result = interpretBloodPressure({ systolic, diastolic }, age, thresholds);

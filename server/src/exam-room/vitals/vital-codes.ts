@@ -5,6 +5,8 @@ import type { VitalsField } from './plausibility.js';
 export const LOINC = {
   vitalSignsPanel: '85353-1',
   bloodPressurePanel: '85354-9',
+  /** The older BP panel code ("Blood pressure systolic and diastolic"), still sent by Synthea and many systems. */
+  bloodPressurePanelOlder: '55284-4',
   systolic: '8480-6',
   diastolic: '8462-4',
   heartRate: '8867-4',
@@ -35,6 +37,7 @@ export interface VitalCodeDefinition {
 
 export const VITAL_CODES: Readonly<Record<string, VitalCodeDefinition>> = {
   [LOINC.bloodPressurePanel]: { display: 'Blood pressure panel', canonicalUnit: 'mm[Hg]', entryUnits: [] },
+  [LOINC.bloodPressurePanelOlder]: { display: 'Blood pressure systolic and diastolic', canonicalUnit: 'mm[Hg]', entryUnits: [] },
   [LOINC.heartRate]: { display: 'Heart rate', canonicalUnit: '/min', entryUnits: ['/min'], plausibility: 'heartRate' },
   [LOINC.respiratoryRate]: { display: 'Respiratory rate', canonicalUnit: '/min', entryUnits: ['/min'], plausibility: 'respiratoryRate' },
   [LOINC.bodyTemperature]: { display: 'Body temperature', canonicalUnit: 'Cel', entryUnits: ['Cel', '[degF]'], plausibility: 'temperature' },
@@ -61,4 +64,9 @@ export function isVitalSignCode(code: string): boolean {
 /** The units convert exactly (units.ts) except the unitless {score}. */
 export function isConvertible(unit: string): unit is VitalUnit {
   return unit !== '{score}';
+}
+
+/** A blood pressure panel (systolic and diastolic components), under either LOINC panel code. */
+export function isBloodPressurePanel(code: string): boolean {
+  return code === LOINC.bloodPressurePanel || code === LOINC.bloodPressurePanelOlder;
 }

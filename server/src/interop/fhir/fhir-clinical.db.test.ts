@@ -91,6 +91,22 @@ describe('FHIR Observation (vital signs)', () => {
     expect(await ids(`Task?patient=${other}`)).toEqual([]);
   });
 
+  it('interprets a blood pressure under the older LOINC panel code 55284-4 (as Synthea sends it) like 85354-9', async () => {
+    const patientId = await newPatient();
+    const older = (systolic: number, diastolic: number, effective: string): Observation => ({
+      ...bloodPressure(patientId, systolic, diastolic, effective), code: { coding: [{ system: LOINC, code: '55284-4', display: 'Blood pressure systolic and diastolic' }] },
+    });
+    const historical = await post(older(182, 108, minutesAgo(60 * 24 * 400)));
+    expect(historical.statusCode, historical.body).toBe(201);
+    const read = (await client({ method: 'GET', url: `/fhir/R4/Observation/${(historical.json() as Observation).id}` })).json() as Observation;
+    expect(read.interpretation![0]!.coding![0]!.code).toBe('HH');
+    expect(read.component!.map((component) => component.interpretation?.[0]?.coding?.[0]?.code)).toEqual(['HH', 'H']);
+    expect(await ids(`Task?patient=${patientId}`)).toEqual([]);
+    // a recent one is critical like any blood pressure: one urgent task
+    expect((await post(older(186, 124, minutesAgo(3)))).statusCode).toBe(201);
+    expect(await ids(`Task?patient=${patientId}`)).toHaveLength(1);
+  });
+
   it('serves a reading an MA entered in the app, with interpretation', async () => {
     const patientId = await newPatient();
     const staff = await makeStaffMember(setup.t.db, setup.organizationId, ['medical-assistant']);

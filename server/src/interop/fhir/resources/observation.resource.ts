@@ -14,7 +14,7 @@ import { asFhirRefusal, fhirRefusalOf, historyContextOf } from './clinical-write
 export const OBSERVATION_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 export const INTERPRETATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
 const UCUM = 'http://unitsofmeasure.org';
-const BP_PANEL = '85354-9';
+import { isBloodPressurePanel } from '../../../exam-room/vitals/vital-codes.js';
 const BP_COMPONENTS = ['8480-6', '8462-4'];
 const LOINC = 'http://loinc.org';
 const INTERPRETATION_DISPLAY: Record<InterpretationCode, string> = { N: 'Normal', L: 'Low', H: 'High', LL: 'Critical low', HH: 'Critical high', A: 'Abnormal', AA: 'Critical abnormal' };
@@ -58,7 +58,7 @@ function toInput(observation: Observation, patientId: string, encounterId: strin
   const hasValue = observation.valueQuantity?.value !== undefined || components.some((component) => component.value !== null);
   if (!hasValue) return null;
   // A blood pressure with one number absent (dataAbsentReason on a component) is kept as sent: the chart records both or none.
-  if (coding.system === LOINC && coding.code === BP_PANEL && BP_COMPONENTS.some((code) => !components.some((component) => component.code === code && component.value !== null))) return null;
+  if (coding.system === LOINC && isBloodPressurePanel(coding.code!) && BP_COMPONENTS.some((code) => !components.some((component) => component.code === code && component.value !== null))) return null;
   const effective = effectiveOf(observation);
   const interpretation = interpretationOf(observation.interpretation);
   return {
