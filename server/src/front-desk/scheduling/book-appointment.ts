@@ -174,9 +174,20 @@ export function slotTaken(holder: Holder): AppError {
   return new AppError('SLOT_TAKEN', { field: holder.conflict === 'patient' ? 'patientId' : holder.conflict === 'room' ? 'roomId' : 'startsAt', message, details: { slot: holder } });
 }
 
+/** Deadlock (40P01) or serialization failure (40001): the transaction was rolled back and may simply run again. */
+function isRetryableConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
+
+const BOOKING_ATTEMPTS = 3;
+
 /**
  * Runs a booking transaction; when the database's exclusion constraint refuses it (another booking
  * committed first), answers 409 with the appointment that now holds the time instead of a 500.
+ * Two bookings racing for overlapping times can each wait on the other's uncommitted row under
+ * different exclusion constraints (provider, patient, room); PostgreSQL breaks that deadlock by
+ * rolling one back, which is run again — it then meets the committed booking and answers 409.
  */
 export async function withSlotGuard<T>(
   db: Kysely<Database>,
@@ -185,7 +196,13 @@ export async function withSlotGuard<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   try {
-    return await run();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt >= BOOKING_ATTEMPTS || !isRetryableConflict(error)) throw error;
+      }
+    }
   } catch (error) {
     if (!isExclusionViolation(error)) throw error;
     const wanted = probe();
