@@ -2,13 +2,12 @@ import type { Kysely } from 'kysely';
 import type { AfterVisitLanguage, AfterVisitSummaryResponse, CreateAfterVisitSummaryRequest } from '../../../../contracts/exam-room/after-visit.js';
 import { AppError, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
-import { devSink, type MessageSender } from '../../front-desk/reminders/index.js';
+import { devSink, recordDeliveryFailure, type MessageSender } from '../../front-desk/reminders/index.js';
 import { renderAfterVisitSummaryPdf } from './after-visit-summary-pdf.js';
 import { findSummary } from './after-visit-summary.repository.js';
 import type { AfterVisitContext } from './edit-after-visit-templates.js';
 import { gatherSummaryContent } from './summary-content.js';
-
-const MAX_ATTEMPTS = 3;
+import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
 const emailWording: Record<AfterVisitLanguage, { subject: string; body: (firstName: string, clinicName: string) => string }> = {
   en: {
@@ -130,19 +129,7 @@ export async function deliverAfterVisitSummaries(db: Kysely<Database>, options: 
           attachments: [{ filename: 'after-visit-summary.pdf', contentType: 'application/pdf', content: pdf }],
         });
       } catch (error) {
-        const attempts = message.attempts + 1;
-        await trx
-          .updateTable('patientMessages')
-          .set({
-            attempts,
-            error: `Delivery failed (${(error as { code?: string }).code ?? (error as Error).name ?? 'error'}).`,
-            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'scheduled',
-            scheduledFor: new Date(now.getTime() + attempts * 5 * 60_000),
-            transport: sender.transport,
-            updatedAt: now,
-          })
-          .where('id', '=', message.id)
-          .execute();
+        await recordDeliveryFailure(trx, message, error, sender.transport, now);
         continue;
       }
       await trx
@@ -157,25 +144,5 @@ export async function deliverAfterVisitSummaries(db: Kysely<Database>, options: 
 
 /** Runs the after-visit outbox every `intervalMs` until stopped; a failed round is retried on the next tick. */
 export function startAfterVisitWorker(db: Kysely<Database>, options: { intervalMs: number; smtp?: MessageSender | undefined }, onError: (error: unknown) => void): () => Promise<void> {
-  if (options.intervalMs <= 0) return async () => {};
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      while (!stopped && (await deliverAfterVisitSummaries(db, { smtp: options.smtp })) > 0) {
-        // keep going while there is a backlog
-      }
-    } catch (error) {
-      if (!stopped) onError(error);
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(tick);
-  }, options.intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingRounds(() => deliverAfterVisitSummaries(db, { smtp: options.smtp }), options.intervalMs, onError);
 }

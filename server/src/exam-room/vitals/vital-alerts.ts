@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import { AppError, publishLiveEvent, recordAudit } from '../../platform/index.js';
 import type { ObservationContext } from './save-observation.js';
+import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
 async function announceFlowBoard(trx: Kysely<Database>, organizationId: string, appointmentId: string | null, payload: Record<string, unknown>, type: string) {
   if (!appointmentId) return;
@@ -116,25 +117,5 @@ export async function escalateDueVitalAlerts(db: Kysely<Database>, options: { no
 
 /** Runs the escalation round every `intervalMs` until stopped (like the reminder worker); 0 turns it off. */
 export function startVitalAlertEscalation(db: Kysely<Database>, options: { intervalMs: number }, onError: (error: unknown) => void): () => Promise<void> {
-  if (options.intervalMs <= 0) return async () => {};
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      while (!stopped && (await escalateDueVitalAlerts(db)) > 0) {
-        // keep going while there is a backlog
-      }
-    } catch (error) {
-      if (!stopped) onError(error);
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(tick);
-  }, options.intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingRounds(() => escalateDueVitalAlerts(db), options.intervalMs, onError);
 }

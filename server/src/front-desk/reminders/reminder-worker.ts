@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import type { Database } from '../../platform/db/schema.js';
 import { fillTemplate } from './message-templates.js';
 import type { MessageChannel, MessageTransport } from './reminders.table.js';
+import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
 /** A file sent with an email (an after-visit summary PDF). */
 export interface MessageAttachment {
@@ -42,6 +43,32 @@ export interface DeliveryOptions {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/**
+ * A send that failed: tried again later (5 minutes more per attempt), failed for good after
+ * MAX_ATTEMPTS. Only the carrier's error code is kept: its message can quote the address.
+ */
+export async function recordDeliveryFailure(
+  trx: Kysely<Database>,
+  message: { id: string; attempts: number },
+  error: unknown,
+  transport: MessageTransport,
+  now: Date,
+): Promise<void> {
+  const attempts = message.attempts + 1;
+  await trx
+    .updateTable('patientMessages')
+    .set({
+      attempts,
+      error: `Delivery failed (${(error as { code?: string }).code ?? (error as Error).name ?? 'error'}).`,
+      status: attempts >= MAX_ATTEMPTS ? 'failed' : 'scheduled',
+      scheduledFor: new Date(now.getTime() + attempts * 5 * 60_000),
+      transport,
+      updatedAt: now,
+    })
+    .where('id', '=', message.id)
+    .execute();
+}
 
 export function hashConfirmationToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -94,20 +121,7 @@ export async function deliverDueReminders(db: Kysely<Database>, options: Deliver
       try {
         await sender.send({ channel: message.channel, recipient: message.recipient ?? '', subject, body });
       } catch (error) {
-        const attempts = message.attempts + 1;
-        await trx
-          .updateTable('patientMessages')
-          .set({
-            attempts,
-            // the carrier's error code only: its message can quote the address
-            error: `Delivery failed (${(error as { code?: string }).code ?? (error as Error).name ?? 'error'}).`,
-            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'scheduled',
-            scheduledFor: new Date(now.getTime() + attempts * 5 * 60_000),
-            transport: sender.transport,
-            updatedAt: now,
-          })
-          .where('id', '=', message.id)
-          .execute();
+        await recordDeliveryFailure(trx, message, error, sender.transport, now);
         continue;
       }
       await trx
@@ -126,25 +140,5 @@ export async function deliverDueReminders(db: Kysely<Database>, options: Deliver
 
 /** Runs the reminder worker every `intervalMs` until stopped (like the audit sealer); a failed round is retried on the next tick. */
 export function startReminderWorker(db: Kysely<Database>, options: Omit<DeliveryOptions, 'now'> & { intervalMs: number }, onError: (error: unknown) => void): () => Promise<void> {
-  if (options.intervalMs <= 0) return async () => {};
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      while (!stopped && (await deliverDueReminders(db, options)) > 0) {
-        // keep going while there is a backlog
-      }
-    } catch (error) {
-      if (!stopped) onError(error);
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(tick);
-  }, options.intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingRounds(() => deliverDueReminders(db, options), options.intervalMs, onError);
 }
