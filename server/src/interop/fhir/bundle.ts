@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import type { Database } from '../../platform/db/schema.js';
-import { authorize, createResource, inTransaction, present, readResource, updateResource, type WriteOutcome } from './interactions.js';
+import { reserveMrns } from '../../front-desk/index.js';
+import { canWriteBatch, createResourcesBatch } from './batch-write.js';
+import { authorize, checkSubmitted, createResource, inTransaction, present, readResource, supports, updateResource, type WriteOutcome } from './interactions.js';
 import { FhirError, outcome, toOutcome } from './core/operation-outcome.js';
 import type { FhirContext } from './core/resource-definition.js';
 import { definitionOf } from './core/resource-registry.js';
@@ -69,7 +71,7 @@ function writeResponse(result: WriteOutcome): BundleEntryResponse {
  * A `transaction` (all entries in one database transaction, all or nothing) or `batch` (each
  * entry on its own). urn:uuid references are resolved across entries before anything is written.
  */
-export async function processBundle(db: Kysely<Database>, context: FhirContext, body: unknown): Promise<Bundle> {
+export async function processBundle(db: Kysely<Database>, context: FhirContext, body: unknown, options: { batch?: boolean } = {}): Promise<Bundle> {
   if (typeof body !== 'object' || body === null || (body as Resource).resourceType !== 'Bundle') {
     throw new FhirError(400, 'invalid', 'POST to the base URL takes a Bundle of type transaction or batch.', { expression: ['resourceType'] });
   }
@@ -105,6 +107,12 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
     }
   }
 
+  // New Patients take MRNs reserved here, in one short statement committed at once: concurrent
+  // transactions then never queue on the organization's MRN counter for their whole length.
+  // (MRNs reserved and not used, e.g. by a transaction that fails, are skipped, never given twice.)
+  const newPatients = plans.filter((plan) => plan.method === 'POST' && plan.type === 'Patient').length;
+  if (newPatients > 0) context = { ...context, reservedMrns: await reserveMrns(db, context.organizationId, newPatients) };
+
   // Ids for every entry a urn:uuid can name: server-assigned for POST, the URL's for PUT.
   const ids = new Map<string, string>();
   const assigned = new Map<number, string>();
@@ -116,6 +124,17 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
     if (fullUrl && URN_UUID.test(fullUrl)) ids.set(fullUrl.toLowerCase(), `${plan.type}/${id}`);
   }
 
+  const resolvedResource = (plan: PlannedEntry): Resource => {
+    const unresolved = new Set<string>();
+    const resource = resolveReferences(plan.resource, ids, unresolved) as Resource;
+    if (unresolved.size > 0) {
+      throw new FhirError(422, 'not-found', `These urn:uuid references name no entry of the Bundle: ${[...unresolved].join(', ')}.`, { expression: [`Bundle.entry[${plan.index}].resource`] });
+    }
+    return resource;
+  };
+  const entryError = (plan: PlannedEntry, error: unknown) =>
+    error instanceof FhirError ? new FhirError(error.status, error.issueType, `Bundle.entry[${plan.index}]: ${error.message} Nothing in the transaction was saved.`, error.options) : error;
+
   const run = async (trx: import('kysely').Transaction<Database>, plan: PlannedEntry): Promise<BundleEntry> => {
     if (plan.method === 'GET') {
       if (plan.id) return { resource: await readResource(trx, context, plan.type, plan.id), response: { status: '200 OK' } };
@@ -123,11 +142,7 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
       const result = await searchResources(trx, context, definition, new URLSearchParams(plan.query ?? ''), (candidate) => present(definition, candidate, context.baseUrl));
       return { resource: result, response: { status: '200 OK' } };
     }
-    const unresolved = new Set<string>();
-    const resource = resolveReferences(plan.resource, ids, unresolved) as Resource;
-    if (unresolved.size > 0) {
-      throw new FhirError(422, 'not-found', `These urn:uuid references name no entry of the Bundle: ${[...unresolved].join(', ')}.`, { expression: [`Bundle.entry[${plan.index}].resource`] });
-    }
+    const resource = resolvedResource(plan);
     const result = plan.method === 'POST'
       ? await createResource(trx, context, plan.type, resource, { ifNoneExist: plan.ifNoneExist, id: assigned.get(plan.index)! })
       : await updateResource(trx, context, plan.type, plan.id!, resource, { ifMatch: plan.ifMatch });
@@ -135,6 +150,34 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
   };
 
   const responses: BundleEntry[] = new Array(entries.length);
+  /**
+   * Creates of one type, in the Bundle's order: each entry is checked as createResource checks it;
+   * the entries before the first that fails the checks are written together; the first entry that
+   * failed (checks or writing), in order, fails the transaction, as it would one by one.
+   */
+  const writeRun = async (trx: import('kysely').Transaction<Database>, run: PlannedEntry[]): Promise<void> => {
+    const definition = definitionOf(run[0]!.type);
+    const checked: Array<{ plan: PlannedEntry; resource: Resource }> = [];
+    let refused: { plan: PlannedEntry; error: unknown } | undefined;
+    for (const plan of run) {
+      try {
+        supports(definition, 'create');
+        checked.push({ plan, resource: checkSubmitted(definition, resolvedResource(plan), undefined) });
+      } catch (error) {
+        refused = { plan, error };
+        break;
+      }
+    }
+    const written = checked.length ? await createResourcesBatch(trx, context, definition, checked.map(({ plan, resource }) => ({ id: assigned.get(plan.index)!, resource }))) : [];
+    written.forEach((outcome, index) => {
+      const { plan } = checked[index]!;
+      if ('error' in outcome) throw entryError(plan, outcome.error);
+      const result: WriteOutcome = { resource: outcome.resource, created: true, warnings: [] };
+      responses[plan.index] = { fullUrl: `${context.baseUrl}/${definition.type}/${outcome.resource.id}`, resource: outcome.resource, response: writeResponse(result) };
+    });
+    if (refused) throw entryError(refused.plan, refused.error);
+  };
+
   if (isTransaction) {
     // Conditional creates that match an existing resource: references to their urn:uuid name the match.
     await inTransaction(db, async (trx) => {
@@ -149,13 +192,24 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
       if (unresolved.size > 0) throw new FhirError(422, 'not-found', `These urn:uuid references name no entry of the Bundle: ${[...unresolved].join(', ')}.`, { expression: ['Bundle.entry'] });
       // FHIR's processing order: POST, then PUT, then GET; the answers keep the Bundle's order.
       const order = { POST: 0, PUT: 1, GET: 2 } as const;
-      for (const plan of [...plans].sort((a, b) => order[a.method] - order[b.method] || a.index - b.index)) {
-        try {
-          responses[plan.index] = await run(trx, plan);
-        } catch (error) {
-          if (error instanceof FhirError) throw new FhirError(error.status, error.issueType, `Bundle.entry[${plan.index}]: ${error.message} Nothing in the transaction was saved.`, error.options);
-          throw error;
+      const sorted = [...plans].sort((a, b) => order[a.method] - order[b.method] || a.index - b.index);
+      // A run of consecutive plain creates of one type with a batch writer is written in a few
+      // statements (writeRun), with the same rows, alerts and audit entries as one by one.
+      const batchable = (plan: PlannedEntry) => options.batch !== false && plan.method === 'POST' && !plan.ifNoneExist && canWriteBatch(definitionOf(plan.type));
+      for (let at = 0; at < sorted.length;) {
+        const plan = sorted[at]!;
+        let end = at + 1;
+        if (batchable(plan)) while (end < sorted.length && sorted[end]!.type === plan.type && batchable(sorted[end]!)) end++;
+        if (end - at > 1) {
+          await writeRun(trx, sorted.slice(at, end));
+        } else {
+          try {
+            responses[plan.index] = await run(trx, plan);
+          } catch (error) {
+            throw entryError(plan, error);
+          }
         }
+        at = end;
       }
     });
     return { resourceType: 'Bundle', type: 'transaction-response', entry: responses };

@@ -9,6 +9,7 @@ import { FhirError, toOutcome } from '../core/operation-outcome.js';
 import type { FhirContext, ResourceDefinition } from '../core/resource-definition.js';
 import { resourceDefinitions } from '../core/resource-registry.js';
 import { checkSubmitted, createResource } from '../interactions.js';
+import { createResourcesBatch } from '../batch-write.js';
 
 /**
  * One unit of an import, loaded in one database transaction: a patient's transaction Bundle, or a
@@ -127,55 +128,6 @@ function keyIdentifier(resource: Record<string, unknown>): { system: string; val
 
 /** Deadlock, serialization failure or a unique clash with a concurrent unit: the unit rolled back whole, so it is safe to run again. */
 export const isRetryable = (error: unknown) => ['40P01', '40001', '23505'].includes(String((error as { code?: string }).code));
-
-/**
- * New resources of one mapped type in a few statements: the type's rows (writeMappedBatch), then
- * the stored JSON beside them (current and history) and the audit entries, exactly as createResource
- * writes them one by one. Returns each resource with the error that refused it, if any.
- */
-async function writeBatch(
-  trx: Transaction<Database>,
-  context: FhirContext,
-  definition: ResourceDefinition,
-  group: Array<{ plan: Planned; resource: Resource }>,
-): Promise<Array<{ plan: Planned; error?: unknown }>> {
-  const now = new Date();
-  const results = await definition.writeMappedBatch!(trx, context, group.map(({ plan, resource }) => ({ id: plan.id, resource, now })));
-  const outcome: Array<{ plan: Planned; error?: unknown }> = [];
-  const rows: Array<{ id: string; json: string; patientId: string | null; rowId: string | null; auditPatientId: string | null }> = [];
-  group.forEach(({ plan, resource }, index) => {
-    const written = results[index]!;
-    if ('error' in written) {
-      outcome.push({ plan, error: written.error });
-      return;
-    }
-    const { meta, ...content } = resource;
-    rows.push({
-      id: plan.id,
-      json: JSON.stringify({ ...content, id: plan.id, meta: { ...meta, versionId: '1', lastUpdated: now.toISOString() } }),
-      patientId: written.patientId, rowId: written.rowId ?? null, auditPatientId: written.auditPatientId ?? written.patientId,
-    });
-    outcome.push({ plan });
-  });
-  for (let start = 0; start < rows.length; start += 1000) {
-    const chunk = rows.slice(start, start + 1000);
-    await sql`
-      with input as (
-        select * from unnest(${chunk.map((row) => row.id)}::text[], ${chunk.map((row) => row.json)}::text[], ${chunk.map((row) => row.patientId)}::uuid[], ${chunk.map((row) => row.rowId)}::uuid[]) as t(id, resource, patient_id, row_id)
-      ), current as (
-        insert into fhir_resources (organization_id, resource_type, id, version_id, last_updated, resource, deleted, patient_id, row_id)
-        select ${context.organizationId}::uuid, ${definition.type}, id, 1, ${now}::timestamptz, resource::jsonb, false, patient_id, row_id from input
-        returning id, resource
-      )
-      insert into fhir_resource_history (organization_id, resource_type, id, version_id, last_updated, resource)
-      select ${context.organizationId}::uuid, ${definition.type}, id, 1, ${now}::timestamptz, resource from current
-      on conflict do nothing`.execute(trx);
-    await recordAudit(trx, context.audit, chunk.map((row) => ({
-      action: 'create' as const, recordType: definition.type, recordId: row.id, patientId: row.auditPatientId, details: { via: 'fhir', versionId: 1 },
-    })));
-  }
-  return outcome;
-}
 
 /**
  * Loads one unit through the FHIR mapping, in one transaction (so an import killed half-way has
@@ -341,12 +293,12 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
         const name = nextSavepoint();
         await sql`savepoint ${name}`.execute(trx);
         try {
-          const outcome = await writeBatch(trx as Transaction<Database>, context, definition, group);
+          const outcome = await createResourcesBatch(trx as Transaction<Database>, context, definition, group.map(({ plan, resource }) => ({ id: plan.id, resource })));
           await sql`release savepoint ${name}`.execute(trx);
-          for (const { plan, error } of outcome) {
-            if (error === undefined) bump(result.loaded, definition.type);
-            else fail(definition.type, plan.id, error);
-          }
+          outcome.forEach((written, index) => {
+            if ('error' in written) fail(definition.type, group[index]!.plan.id, written.error);
+            else bump(result.loaded, definition.type);
+          });
         } catch (error) {
           await sql`rollback to savepoint ${name}`.execute(trx);
           // A clash with a concurrent unit reruns the whole unit; anything else unexpected: the group goes one by one.

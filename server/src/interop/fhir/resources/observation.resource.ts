@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { CodeableConcept, Coding, Observation, ObservationComponent as FhirComponent, Quantity, Resource } from '@medplum/fhirtypes';
 import { isVitalSignCode, saveObservation, type ObservationComponentInput, type ObservationInput } from '../../../exam-room/vitals/index.js';
 import { observationCategories, type InterpretationCode, type ObservationCategory, type ObservationComponent } from '../../../exam-room/exam-room.table.js';
-import { checkObservationBasics, checkObservationEncounter, isVitalInput, loadClinicVitalSettings, observationAuditEntry, prepareObservation, type SaveObservationOptions } from '../../../exam-room/vitals/save-observation.js';
+import { ALERT_WINDOW_MS, checkObservationBasics, checkObservationEncounter, isVitalInput, loadClinicVitalSettings, observationAuditEntry, prepareObservation, type SaveObservationOptions } from '../../../exam-room/vitals/save-observation.js';
 import { AppError, recordAudit } from '../../../platform/index.js';
 import { check, isUuid } from '../core/fhir-values.js';
 import type { ResourceDefinition, WriteResult } from '../core/resource-definition.js';
@@ -248,8 +248,6 @@ export const observationDefinition: ResourceDefinition = {
     return { patientId: null, auditPatientId: input.patientId, rowId, warnings: [] };
   },
   async writeMappedBatch(trx, context, writes) {
-    // Only imports: a live write may raise a critical-value alert, which saveObservation decides one reading at a time.
-    if (context.source !== 'import') throw new Error('Observation batches are for imports only');
     const organizationId = context.organizationId;
     const observations = writes.map((write) => write.resource as Observation);
     const isAboutPatient = (observation: Observation) => /(^|\/)Patient\//.test(observation.subject?.reference ?? '');
@@ -268,6 +266,8 @@ export const observationDefinition: ResourceDefinition = {
     const observationContext = historyContextOf(context);
     const results: Array<WriteResult | { error: unknown }> = [];
     const rows: Array<{ index: number; id: string; values: ReturnType<typeof prepareObservation>['values']; audit: ReturnType<typeof observationAuditEntry> }> = [];
+    // Live readings that may raise a critical-value alert: stored by saveObservation itself, after the others, in order.
+    const alerting: Array<{ index: number; input: ObservationInput; options: SaveObservationOptions; names: ReturnType<typeof fieldNames> }> = [];
     for (const [index, observation] of observations.entries()) {
       const names = fieldNames(observation);
       try {
@@ -281,12 +281,17 @@ export const observationDefinition: ResourceDefinition = {
         const options: SaveObservationOptions = { source: context.source ?? 'fhir', fieldNames: names };
         try {
           // The same checks, in the same order, as saveObservation.
-          const { effectiveAt } = checkObservationBasics(input, options);
+          const { effectiveAt, now } = checkObservationBasics(input, options);
           const row = patients.get(input.patientId);
           if (!row) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
           checkObservationEncounter(input, row.id, input.encounterId ? encounters.get(input.encounterId) : undefined, options);
           if (isVitalInput(input)) settings ??= await loadClinicVitalSettings(trx, organizationId);
           const prepared = prepareObservation(observationContext, input, options, { patient: row, encounterId: input.encounterId ?? null, effectiveAt, settings });
+          if (prepared.isCritical && options.source !== 'import' && now.getTime() - effectiveAt.getTime() <= ALERT_WINDOW_MS) {
+            alerting.push({ index, input, options, names });
+            results.push({ patientId: null, auditPatientId: input.patientId, rowId: null, warnings: [] });
+            continue;
+          }
           const id = randomUUID();
           rows.push({ index, id, values: prepared.values, audit: observationAuditEntry(id, row.id, input, options) });
           results.push({ patientId: null, auditPatientId: input.patientId, rowId: id, warnings: [] });
@@ -297,11 +302,21 @@ export const observationDefinition: ResourceDefinition = {
         results.push({ error });
       }
     }
-    // Imports raise no alerts (saveObservation's alert needs a live source), so the rows and their audit entries are all there is.
+    // Readings that raise no alert: the rows and their audit entries are all there is.
     for (let start = 0; start < rows.length; start += 500) {
       const chunk = rows.slice(start, start + 500);
       await trx.insertInto('observations').values(chunk.map((row) => ({ ...row.values, id: row.id }))).execute();
       await recordAudit(trx, observationContext, chunk.map((row) => row.audit));
+    }
+    // A critical reading taken within the alert window (live writes only): exactly as one by one,
+    // so it raises its one urgent task, or joins the open alert of an earlier reading of the same sign.
+    for (const { index, input, options, names } of alerting) {
+      try {
+        const saved = await asFhirRefusal(() => saveObservation(trx, observationContext, input, options), names);
+        results[index] = { patientId: null, auditPatientId: input.patientId, rowId: saved.observation.id, warnings: [] };
+      } catch (error) {
+        results[index] = { error };
+      }
     }
     return results;
   },
