@@ -16,6 +16,7 @@ import { migrateToLatest } from '../server/src/platform/db/migrate.js';
 import { seedDemoClinic, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../server/src/demo/seed-demo-clinic.js';
 import { commandLineImportContext, runImport, sourceFromText, type ImportSource } from '../server/src/interop/index.js';
 import { countOf } from '../server/src/interop/fhir/import/import-unit.js';
+import { httpClient, type HttpAnswer } from './http-client.js';
 import { isMain, percentile, printTable, type Figure } from './report.js';
 
 const BENCHMARK = 'fhir';
@@ -99,7 +100,7 @@ function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
 }
 
 /** `CONNECTIONS` loops sending requests for `seconds`; req/s and p50/p99. */
-async function load(name: string, seconds: number, send: (loop: number, round: number) => Promise<Response>, perRequest = 1): Promise<Figure[]> {
+async function load(name: string, seconds: number, send: (loop: number, round: number) => Promise<HttpAnswer>, perRequest = 1): Promise<Figure[]> {
   const durations: number[] = [];
   let failures = 0;
   const until = performance.now() + seconds * 1000;
@@ -108,7 +109,6 @@ async function load(name: string, seconds: number, send: (loop: number, round: n
     for (let round = 0; performance.now() < until; round++) {
       const begin = performance.now();
       const response = await send(loop, round);
-      await response.arrayBuffer();
       durations.push(performance.now() - begin);
       if (response.status >= 300) failures++;
     }
@@ -127,6 +127,7 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
   const port = 39000 + Math.floor(Math.random() * 1000);
   const server = await startServer(databaseUrl, port);
   const base = `http://127.0.0.1:${port}`;
+  const client = httpClient(base, CONNECTIONS);
   try {
     const tokenResponse = await fetch(`${base}/oauth2/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -134,16 +135,16 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
     });
     const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json', accept: 'application/fhir+json' };
-    const page = (await (await fetch(`${base}/fhir/R4/Patient?_count=500`, { headers })).json()) as { entry?: Array<{ resource: { id: string; name?: Array<{ family?: string }> } }> };
+    const page = await client.json<{ entry?: Array<{ resource: { id: string; name?: Array<{ family?: string }> } }> }>('/fhir/R4/Patient?_count=500', headers);
     const patients = (page.entry ?? []).map((entry) => entry.resource);
     if (patients.length === 0) throw new Error('no patients to read; the import step loads them');
     const families = [...new Set(patients.map((patient) => patient.name?.[0]?.family).filter((family): family is string => !!family))];
-    const metadata = (await (await fetch(`${base}/fhir/R4/metadata`, { headers })).json()) as { rest: Array<{ resource: Array<{ type: string; interaction: Array<{ code: string }> }> }> };
+    const metadata = await client.json<{ rest: Array<{ resource: Array<{ type: string; interaction: Array<{ code: string }> }> }> }>('/fhir/R4/metadata', headers);
     const canCreateObservation = metadata.rest[0]!.resource.some((resource) => resource.type === 'Observation' && resource.interaction.some((interaction) => interaction.code === 'create'));
     log(`API: ${patients.length} patients to read, ${families.length} family names; Observation create ${canCreateObservation ? 'served' : 'not served yet (Patient create instead)'}.`);
     const figures: Figure[] = [];
-    figures.push(...await load('Patient read by id', seconds, (loop, round) => fetch(`${base}/fhir/R4/Patient/${patients[(loop * 7919 + round) % patients.length]!.id}`, { headers })));
-    figures.push(...await load('Patient search by name', seconds, (loop, round) => fetch(`${base}/fhir/R4/Patient?name=${encodeURIComponent(families[(loop * 31 + round) % families.length]!)}`, { headers })));
+    figures.push(...await load('Patient read by id', seconds, (loop, round) => client.get(`/fhir/R4/Patient/${patients[(loop * 7919 + round) % patients.length]!.id}`, headers)));
+    figures.push(...await load('Patient search by name', seconds, (loop, round) => client.get(`/fhir/R4/Patient?name=${encodeURIComponent(families[(loop * 31 + round) % families.length]!)}`, headers)));
     const observation = (patientId: string) => ({
       resourceType: 'Observation', status: 'final',
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
@@ -152,9 +153,10 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
       valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
     });
     const newPatient = (loop: number, round: number) => ({ resourceType: 'Patient', name: [{ family: `Benchcreate${loop}x${round}`, given: ['Load'] }], birthDate: '1980-05-05', gender: 'female' });
-    figures.push(...await load(canCreateObservation ? 'Observation create' : 'Patient create', seconds, (loop, round) => fetch(`${base}/fhir/R4/${canCreateObservation ? 'Observation' : 'Patient'}`, {
-      method: 'POST', headers, body: JSON.stringify(canCreateObservation ? observation(patients[(loop + round) % patients.length]!.id) : newPatient(loop, round)),
-    })));
+    figures.push(...await load('Patient create', seconds, (loop, round) => client.post('/fhir/R4/Patient', headers, JSON.stringify(newPatient(loop, round)))));
+    if (canCreateObservation) {
+      figures.push(...await load('Observation create', seconds, (loop, round) => client.post('/fhir/R4/Observation', headers, JSON.stringify(observation(patients[(loop + round) % patients.length]!.id)))));
+    }
     figures.push(...await load(`Transaction Bundle, 100 entries (Patient + 99 ${canCreateObservation ? 'Observations' : 'Organizations'})`, seconds, (loop, round) => {
       const patientUrn = `urn:uuid:${randomUUID()}`;
       const entries = [{ fullUrl: patientUrn, resource: newPatient(loop, round), request: { method: 'POST', url: 'Patient' } }];
@@ -163,10 +165,11 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
           ? { fullUrl: `urn:uuid:${randomUUID()}`, resource: { ...observation('x'), subject: { reference: patientUrn } } as never, request: { method: 'POST', url: 'Observation' } }
           : { fullUrl: `urn:uuid:${randomUUID()}`, resource: { resourceType: 'Organization', name: `Bench org ${loop}-${round}-${index}` } as never, request: { method: 'POST', url: 'Organization' } });
       }
-      return fetch(`${base}/fhir/R4`, { method: 'POST', headers, body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }) });
+      return client.post('/fhir/R4', headers, JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }));
     }, 100));
     return figures;
   } finally {
+    client.close();
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
   }

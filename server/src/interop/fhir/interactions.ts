@@ -15,7 +15,10 @@ import { findMatches } from './search/search.js';
 type Access = 'read' | 'search' | 'create' | 'update';
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Runs `work` in the caller's transaction, or in a new one. */
+/**
+ * Runs `work` in the caller's transaction, or in a new one. Reads do not need one: each is a single
+ * statement, and its audit entry joins the audit group commit (recordAudit outside a transaction).
+ */
 export function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(work);
 }
@@ -61,11 +64,9 @@ export async function readResource(db: Db, context: FhirContext, type: string, i
   const definition = definitionOf(type);
   supports(definition, 'read');
   if (!db.isTransaction) await authorize(db as Kysely<Database>, context, definition, 'read');
-  return inTransaction(db, async (trx) => {
-    const candidate = await getCurrent(trx, definition, context, id);
-    await recordAudit(trx, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir' } });
-    return present(definition, candidate, context.baseUrl);
-  });
+  const candidate = await getCurrent(db, definition, context, id);
+  await recordAudit(db, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir' } });
+  return present(definition, candidate, context.baseUrl);
 }
 
 /** Reads one version of a resource (vread) and audits the read. */
@@ -73,14 +74,12 @@ export async function readVersion(db: Db, context: FhirContext, type: string, id
   const definition = definitionOf(type);
   supports(definition, 'vread');
   if (!db.isTransaction) await authorize(db as Kysely<Database>, context, definition, 'read');
-  return inTransaction(db, async (trx) => {
-    const candidate = await getCurrent(trx, definition, context, id);
-    await recordAudit(trx, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir', versionId } });
-    if (String(candidate.versionId) === versionId) return present(definition, candidate, context.baseUrl);
-    const version = (await findHistory(trx, context.organizationId, type, id)).find((item) => String(item.versionId) === versionId);
-    if (!version) throw new FhirError(404, 'not-found', `${type}/${id} has no version ${versionId.slice(0, 20)} (versions made in the app before the current one are not kept as FHIR versions).`);
-    return { ...version.resource, id, meta: { ...version.resource.meta, versionId: String(version.versionId), lastUpdated: version.lastUpdated.toISOString() } } as Resource;
-  });
+  const candidate = await getCurrent(db, definition, context, id);
+  await recordAudit(db, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir', versionId } });
+  if (String(candidate.versionId) === versionId) return present(definition, candidate, context.baseUrl);
+  const version = (await findHistory(db, context.organizationId, type, id)).find((item) => String(item.versionId) === versionId);
+  if (!version) throw new FhirError(404, 'not-found', `${type}/${id} has no version ${versionId.slice(0, 20)} (versions made in the app before the current one are not kept as FHIR versions).`);
+  return { ...version.resource, id, meta: { ...version.resource.meta, versionId: String(version.versionId), lastUpdated: version.lastUpdated.toISOString() } } as Resource;
 }
 
 /** The versions of one resource, newest first, as a history Bundle; audited as a read. */
@@ -88,22 +87,20 @@ export async function readHistory(db: Db, context: FhirContext, type: string, id
   const definition = definitionOf(type);
   supports(definition, 'history-instance');
   if (!db.isTransaction) await authorize(db as Kysely<Database>, context, definition, 'read');
-  return inTransaction(db, async (trx) => {
-    const candidate = await getCurrent(trx, definition, context, id);
-    await recordAudit(trx, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir', history: true } });
-    const versions = (await findHistory(trx, context.organizationId, type, id)).map((version) => ({
-      versionId: version.versionId,
-      resource: { ...version.resource, id, meta: { ...version.resource.meta, versionId: String(version.versionId), lastUpdated: version.lastUpdated.toISOString() } } as Resource,
-    }));
-    if (!versions.some((version) => version.versionId === candidate.versionId)) versions.unshift({ versionId: candidate.versionId, resource: present(definition, candidate, context.baseUrl) });
-    const entries: BundleEntry[] = versions.map(({ versionId, resource }) => ({
-      fullUrl: `${context.baseUrl}/${type}/${id}`,
-      resource,
-      request: { method: versionId === 1 ? 'POST' : 'PUT', url: versionId === 1 ? type : `${type}/${id}` },
-      response: { status: versionId === 1 ? '201' : '200', etag: `W/"${versionId}"`, lastModified: resource.meta!.lastUpdated! },
-    }));
-    return { resourceType: 'Bundle', type: 'history', total: entries.length, link: [{ relation: 'self', url: `${context.baseUrl}/${type}/${id}/_history` }], entry: entries };
-  });
+  const candidate = await getCurrent(db, definition, context, id);
+  await recordAudit(db, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir', history: true } });
+  const versions = (await findHistory(db, context.organizationId, type, id)).map((version) => ({
+    versionId: version.versionId,
+    resource: { ...version.resource, id, meta: { ...version.resource.meta, versionId: String(version.versionId), lastUpdated: version.lastUpdated.toISOString() } } as Resource,
+  }));
+  if (!versions.some((version) => version.versionId === candidate.versionId)) versions.unshift({ versionId: candidate.versionId, resource: present(definition, candidate, context.baseUrl) });
+  const entries: BundleEntry[] = versions.map(({ versionId, resource }) => ({
+    fullUrl: `${context.baseUrl}/${type}/${id}`,
+    resource,
+    request: { method: versionId === 1 ? 'POST' : 'PUT', url: versionId === 1 ? type : `${type}/${id}` },
+    response: { status: versionId === 1 ? '201' : '200', etag: `W/"${versionId}"`, lastModified: resource.meta!.lastUpdated! },
+  }));
+  return { resourceType: 'Bundle', type: 'history', total: entries.length, link: [{ relation: 'self', url: `${context.baseUrl}/${type}/${id}/_history` }], entry: entries };
 }
 
 /** Generic checks every submitted resource passes before the type's own. */

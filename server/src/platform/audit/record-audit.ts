@@ -39,10 +39,42 @@ export interface AuditContext {
   requestId: string;
 }
 
+type AuditRow = ReturnType<typeof toRow>;
+
+function toRow(context: AuditContext, item: AuditEntry, occurredAt: Date) {
+  const content: AuditContent = {
+    organizationId: context.organizationId ?? context.actor?.organizationId ?? null,
+    occurredAt,
+    actorKind: context.actor?.kind ?? 'anonymous',
+    actorId: context.actor?.id ?? null,
+    actorName: context.actor?.name ?? '',
+    actorRoles: context.actor?.roles ?? [],
+    action: item.action,
+    outcome: item.outcome ?? 'success',
+    recordType: item.recordType ?? null,
+    recordId: item.recordId ?? null,
+    patientId: item.patientId ?? null,
+    clientAddress: context.clientAddress,
+    reason: item.reason ?? null,
+    requestId: context.requestId,
+    details: item.details ?? {},
+  };
+  return {
+    ...content,
+    actorKind: content.actorKind as 'staff' | 'client' | 'anonymous' | 'system',
+    actorRoles: [...content.actorRoles],
+    outcome: content.outcome as 'success' | 'refused' | 'failure',
+    details: JSON.stringify(content.details),
+    contentHash: hashAuditContent(content),
+  };
+}
+
 /**
- * Appends one entry to the audit trail inside the caller's transaction, so the entry exists
- * exactly when the change it describes does. Entries are chained later by the sealer; this
- * insert takes no lock, so concurrent requests never queue behind one chain head.
+ * Appends entries to the audit trail. Inside a transaction the insert is part of it, so the entry
+ * exists exactly when the change it describes does. Outside one (a read, a refusal) the entries join
+ * the next group insert (see AuditGroupCommit) and the promise settles once they are committed, so
+ * nothing is answered before its audit entry is durable. Entries are chained later by the sealer;
+ * these inserts take no lock, so concurrent requests never queue behind one chain head.
  *
  * @example
  * await recordAudit(trx, context, { action: 'read', recordType: 'Patient', recordId: id, patientId: id });
@@ -55,32 +87,77 @@ export async function recordAudit(
   const entries = Array.isArray(entry) ? entry : [entry];
   if (entries.length === 0) return;
   const occurredAt = new Date();
-  const rows = entries.map((item) => {
-    const content: AuditContent = {
-      organizationId: context.organizationId ?? context.actor?.organizationId ?? null,
-      occurredAt,
-      actorKind: context.actor?.kind ?? 'anonymous',
-      actorId: context.actor?.id ?? null,
-      actorName: context.actor?.name ?? '',
-      actorRoles: context.actor?.roles ?? [],
-      action: item.action,
-      outcome: item.outcome ?? 'success',
-      recordType: item.recordType ?? null,
-      recordId: item.recordId ?? null,
-      patientId: item.patientId ?? null,
-      clientAddress: context.clientAddress,
-      reason: item.reason ?? null,
-      requestId: context.requestId,
-      details: item.details ?? {},
-    };
-    return {
-      ...content,
-      actorKind: content.actorKind as 'staff' | 'client' | 'anonymous' | 'system',
-      actorRoles: [...content.actorRoles],
-      outcome: content.outcome as 'success' | 'refused' | 'failure',
-      details: JSON.stringify(content.details),
-      contentHash: hashAuditContent(content),
-    };
-  });
-  await db.insertInto('auditEvents').values(rows).execute();
+  const rows = entries.map((item) => toRow(context, item, occurredAt));
+  if (db.isTransaction) {
+    await db.insertInto('auditEvents').values(rows).execute();
+    return;
+  }
+  let group = groupCommits.get(db);
+  if (!group) groupCommits.set(db, (group = new AuditGroupCommit(db)));
+  await group.add(rows);
+}
+
+const groupCommits = new WeakMap<Kysely<Database>, AuditGroupCommit>();
+// One statement's worth: 16 columns × 1,000 rows stays far below PostgreSQL's 65,535 parameters.
+const MAX_ROWS_PER_INSERT = 1_000;
+
+interface Waiting {
+  rows: AuditRow[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for audit entries written outside a transaction. At most one insert is in flight per
+ * database handle; entries that arrive meanwhile wait and go together in the next one. One request
+ * alone is written at once; under load, a hundred concurrent reads cost a few inserts, not a hundred
+ * begin/insert/commit round trips. If a group insert fails, each caller's entries are retried on their
+ * own, so one bad entry fails only its own request.
+ */
+class AuditGroupCommit {
+  private waiting: Waiting[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  add(rows: AuditRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ rows, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group: Waiting[] = [];
+        let size = 0;
+        while (this.waiting.length > 0 && (group.length === 0 || size + this.waiting[0]!.rows.length <= MAX_ROWS_PER_INSERT)) {
+          const next = this.waiting.shift()!;
+          group.push(next);
+          size += next.rows.length;
+        }
+        try {
+          await this.db.insertInto('auditEvents').values(group.flatMap((item) => item.rows)).execute();
+          for (const item of group) item.resolve();
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]!.reject(error);
+            continue;
+          }
+          for (const item of group) {
+            try {
+              await this.db.insertInto('auditEvents').values(item.rows).execute();
+              item.resolve();
+            } catch (alone) {
+              item.reject(alone);
+            }
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
 }

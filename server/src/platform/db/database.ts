@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
@@ -40,6 +41,32 @@ function pgTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) 
   return pg.types.getTypeParser(oid, format as 'text');
 }
 
+// Each pooled connection keeps at most this many statements prepared; the hot ones come first, and
+// a connection idle for 10 s is closed by the pool, so what it prepared is freed with it.
+const MAX_PREPARED_PER_CONNECTION = 200;
+
+/**
+ * A pool client that sends each distinct statement (with parameters) as a named prepared statement,
+ * so PostgreSQL parses it once per connection and can reuse its plan, instead of parsing and
+ * planning the same SQL on every request. Kysely sends `query(text, values)`; other calls pass through.
+ */
+class PreparingClient extends pg.Client {
+  private readonly names = new Map<string, string>();
+
+  override query(...args: unknown[]): never {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      let name = this.names.get(text);
+      if (!name && this.names.size < MAX_PREPARED_PER_CONNECTION) {
+        name = `medassist_${createHash('sha1').update(text).digest('hex')}`;
+        this.names.set(text, name);
+      }
+      if (name) return (super.query as unknown as (config: pg.QueryConfig) => never)({ name, text, values });
+    }
+    return (super.query as unknown as (...rest: unknown[]) => never)(...args);
+  }
+}
+
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir?: string;
@@ -55,6 +82,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      ...(process.env.PG_PREPARED_STATEMENTS === 'off' ? {} : { Client: PreparingClient as unknown as new () => pg.ClientBase }),
       types: { getTypeParser: pgTypeParser as never },
     });
     pool.on('error', () => {

@@ -136,8 +136,8 @@ export async function searchResources(
     for (const include of parsed.includes) await includeAccess.authorize(include.kind === 'include' ? include.target : include.source);
   }
   const selfUrl = `${context.baseUrl}/${definition.type}${parsed.echo.length ? `?${queryString(parsed.echo)}` : ''}`;
-  const run = (trx: Transaction<Database>) => searchPage(trx, context, definition, parsed, selfUrl, present, includeAccess);
-  return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
+  // No transaction of its own: the statements only read, and the audit entry joins the group commit.
+  return searchPage(db, context, definition, parsed, selfUrl, present, includeAccess);
 }
 
 /** How a search presents and authorizes the resources `_include`/`_revinclude` add (the caller's interactions). */
@@ -147,7 +147,7 @@ export interface IncludeAccess {
 }
 
 /** The resources the page's `_include`/`_revinclude` parameters add, each once and never one of the matches. */
-async function includedEntries(trx: Transaction<Database>, context: FhirContext, parsed: ParsedSearch, page: Candidate[], matchType: string, access: IncludeAccess): Promise<{ entries: BundleEntry[]; patientIds: string[] }> {
+async function includedEntries(trx: Db, context: FhirContext, parsed: ParsedSearch, page: Candidate[], matchType: string, access: IncludeAccess): Promise<{ entries: BundleEntry[]; patientIds: string[] }> {
   const seen = new Set(page.map((candidate) => `${matchType}/${candidate.id}`));
   const entries: BundleEntry[] = [];
   const patientIds: string[] = [];
@@ -178,7 +178,7 @@ async function includedEntries(trx: Transaction<Database>, context: FhirContext,
 }
 
 async function searchPage(
-  trx: Transaction<Database>,
+  trx: Db,
   context: FhirContext,
   definition: ResourceDefinition,
   parsed: ParsedSearch,
