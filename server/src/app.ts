@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -61,7 +61,9 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
     return { actor: this.actor, organizationId: this.actor?.organizationId ?? null, clientAddress: this.ip, requestId: String(this.id) };
   });
 
-  await app.register(helmet, {
+  // Security headers (CSP and the rest): configured once and applied to every response. (The
+  // Fastify wrapper rebuilds helmet's middleware on every request, a tenth of a read's CPU.)
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,8 +75,9 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
         upgradeInsecureRequests: null,
       },
     },
-    hsts: config.cookieSecure,
+    strictTransportSecurity: config.cookieSecure,
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
   await app.register(cookie);
   await app.register(formbody);
   await app.register(rateLimit, { global: false });
