@@ -124,7 +124,11 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
     if (fullUrl && URN_UUID.test(fullUrl)) ids.set(fullUrl.toLowerCase(), `${plan.type}/${id}`);
   }
 
+  // Each entry's resource with its urn:uuid references resolved: once per entry (a transaction resolves them all before writing).
+  const resolvedResources = new Map<number, Resource>();
   const resolvedResource = (plan: PlannedEntry): Resource => {
+    const known = resolvedResources.get(plan.index);
+    if (known) return known;
     const unresolved = new Set<string>();
     const resource = resolveReferences(plan.resource, ids, unresolved) as Resource;
     if (unresolved.size > 0) {
@@ -188,7 +192,9 @@ export async function processBundle(db: Kysely<Database>, context: FhirContext, 
         if (matches.length === 1 && fullUrl && URN_UUID.test(fullUrl)) ids.set(fullUrl.toLowerCase(), `${plan.type}/${matches[0]!.id}`);
       }
       const unresolved = new Set<string>();
-      for (const plan of plans) resolveReferences(plan.resource, ids, unresolved);
+      for (const plan of plans) {
+        if (plan.method !== 'GET') resolvedResources.set(plan.index, resolveReferences(plan.resource, ids, unresolved) as Resource);
+      }
       if (unresolved.size > 0) throw new FhirError(422, 'not-found', `These urn:uuid references name no entry of the Bundle: ${[...unresolved].join(', ')}.`, { expression: ['Bundle.entry'] });
       // FHIR's processing order: POST, then PUT, then GET; the answers keep the Bundle's order.
       const order = { POST: 0, PUT: 1, GET: 2 } as const;
