@@ -185,6 +185,10 @@ export async function importUnit(db: Kysely<Database>, context: FhirContext, uni
   }
 
   await db.transaction().execute(async (trx) => {
+    // Plans made for these parameters, not a connection's cached generic plan: an import fills the
+    // tables it reads while it runs, and a plan cached while they were nearly empty (e.g. finding
+    // ids through fhir_resources_updated_idx instead of the primary key) grows slower with every unit.
+    await sql`set local plan_cache_mode = force_custom_plan`.execute(trx);
     // 2. What is already there: by id (one query), and Patients by their key identifier.
     const present = await sql<{ resourceType: string; id: string }>`
       select resource_type, id from fhir_resources
