@@ -196,4 +196,31 @@ describe('transaction Bundles: runs of creates written together', () => {
     expect((unknown.json() as OperationOutcome).issue[0]!.diagnostics).toContain('Bundle.entry[1]');
     expect(await setup.t.db.selectFrom('observations').select('value').where('patientId', '=', patient.id!).execute()).toHaveLength(2);
   });
+  it('writes a run after a conditional create that matched: the run names the matched Patient, and a PUT between creates still creates at its id', async () => {
+    const identifier = { system: 'http://example.org/mrn-elsewhere', value: randomUUID() };
+    const first = await client({ method: 'POST', url: '/fhir/R4/Patient', headers: { 'content-type': 'application/fhir+json' }, payload: { resourceType: 'Patient', identifier: [identifier], name: [{ family: 'Condmatch', given: ['Cy'] }], birthDate: '1975-05-05' } });
+    expect(first.statusCode, first.body).toBe(201);
+    const patientId = (first.json() as Resource).id!;
+    const patient = urn();
+    const putId = `client-chosen-${randomUUID().slice(0, 8)}`;
+    const response = await client({ method: 'POST', url: '/fhir/R4', headers: { 'content-type': 'application/fhir+json' }, payload: {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [
+        { fullUrl: patient, resource: { resourceType: 'Patient', identifier: [identifier], name: [{ family: 'Condmatch', given: ['Cy'] }], birthDate: '1975-05-05' }, request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${identifier.system}|${identifier.value}` } },
+        { fullUrl: urn(), resource: heartRate(patient, 61, minutesAgo(90)), request: { method: 'POST', url: 'Observation' } },
+        { fullUrl: urn(), resource: heartRate(patient, 62, minutesAgo(80)), request: { method: 'POST', url: 'Observation' } },
+        { fullUrl: urn(), resource: { ...heartRate(patient, 63, minutesAgo(70)), id: putId }, request: { method: 'PUT', url: `Observation/${putId}` } },
+        { fullUrl: urn(), resource: heartRate(patient, 64, minutesAgo(60)), request: { method: 'POST', url: 'Observation' } },
+      ],
+    } });
+    expect(response.statusCode, response.body).toBe(200);
+    const result = response.json() as Bundle;
+    expect(result.entry!.map((entry) => entry.response!.status)).toEqual(['200 OK', '201 Created', '201 Created', '201 Created', '201 Created']);
+    expect(result.entry![0]!.resource!.id).toBe(patientId);
+    expect(result.entry![3]!.response!.location).toBe(`Observation/${putId}/_history/1`);
+    expect(result.entry!.slice(1).map((entry) => (entry.resource as Observation).subject!.reference)).toEqual(Array(4).fill(`Patient/${patientId}`));
+    const { patientId: registerId } = await setup.t.db.selectFrom('fhirResources').select('patientId').where('resourceType', '=', 'Patient').where('id', '=', patientId).executeTakeFirstOrThrow();
+    expect((await setup.t.db.selectFrom('observations').select('value').where('patientId', '=', registerId!).orderBy('value').execute()).map((row) => Number(row.value))).toEqual([61, 62, 63, 64]);
+    expect(await setup.t.db.selectFrom('patients').select('id').where('familyName', '=', 'Condmatch').execute()).toHaveLength(1);
+  });
 });
