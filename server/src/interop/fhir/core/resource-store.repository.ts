@@ -77,26 +77,24 @@ export async function countCandidates(db: Db, definition: ResourceDefinition, co
   return Number(result.rows[0]?.total ?? 0);
 }
 
-/** Stores one version of a resource as sent, current and in its history, inside the caller's transaction. */
+/** Stores one version of a resource as sent, current and in its history (one statement), inside the caller's transaction. */
 export async function storeVersion(
   trx: Transaction<Database>,
   version: { organizationId: string; resourceType: string; id: string; versionId: number; lastUpdated: Date; resource: Resource; patientId: string | null; rowId?: string | null },
 ): Promise<void> {
   const json = JSON.stringify(version.resource);
-  await trx
-    .insertInto('fhirResources')
-    .values({ ...version, rowId: version.rowId ?? null, resource: json, deleted: false })
-    .onConflict((conflict) =>
-      conflict.columns(['organizationId', 'resourceType', 'id']).doUpdateSet({
-        versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json, deleted: false, patientId: version.patientId, rowId: version.rowId ?? null,
-      }),
+  await sql`
+    with current as (
+      insert into fhir_resources (organization_id, resource_type, id, version_id, last_updated, resource, deleted, patient_id, row_id)
+      values (${version.organizationId}, ${version.resourceType}, ${version.id}, ${version.versionId}, ${version.lastUpdated}, ${json}::jsonb, false, ${version.patientId}, ${version.rowId ?? null})
+      on conflict (organization_id, resource_type, id) do update set
+        version_id = excluded.version_id, last_updated = excluded.last_updated, resource = excluded.resource,
+        deleted = false, patient_id = excluded.patient_id, row_id = excluded.row_id
+      returning 1
     )
-    .execute();
-  await trx
-    .insertInto('fhirResourceHistory')
-    .values({ organizationId: version.organizationId, resourceType: version.resourceType, id: version.id, versionId: version.versionId, lastUpdated: version.lastUpdated, resource: json })
-    .onConflict((conflict) => conflict.doNothing())
-    .execute();
+    insert into fhir_resource_history (organization_id, resource_type, id, version_id, last_updated, resource)
+    values (${version.organizationId}, ${version.resourceType}, ${version.id}, ${version.versionId}, ${version.lastUpdated}, ${json}::jsonb)
+    on conflict do nothing`.execute(trx);
 }
 
 export interface HistoryVersion {
