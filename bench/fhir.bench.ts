@@ -152,7 +152,18 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
       subject: { reference: `Patient/${patientId}` }, effectiveDateTime: '2020-03-01T10:00:00Z',
       valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
     });
-    const newPatient = (loop: number, round: number) => ({ resourceType: 'Patient', name: [{ family: `Benchcreate${loop}x${round}`, given: ['Load'] }], birthDate: '1980-05-05', gender: 'female' });
+    // New patients look like a clinic's: varied names and birth dates. (All on one birth date with
+    // near-identical names, every registration's duplicate check would match all earlier ones.)
+    const givenNames = ['Maria', 'James', 'Aisha', 'Wei', 'Olivia', 'Mateo', 'Grace', 'Noah', 'Fatima', 'Liam', 'Sofia', 'Ethan'];
+    const familyNames = ['Okafor', 'Lindqvist', 'Haddad', 'Nakamura', 'Petrov', 'Alvarez', 'Osei', 'Brennan', 'Kowalski', 'Tanaka', 'Moreau', 'Singh'];
+    const newPatient = (loop: number, round: number) => {
+      const serial = loop * 100_003 + round;
+      const born = new Date(Date.UTC(1940, 0, 1) + ((serial * 7_919) % 29_200) * 86_400_000).toISOString().slice(0, 10);
+      return {
+        resourceType: 'Patient', gender: serial % 2 ? 'female' : 'male', birthDate: born,
+        name: [{ family: `${familyNames[serial % familyNames.length]}${String.fromCharCode(97 + (round % 26))}${loop}`, given: [givenNames[(serial * 5) % givenNames.length]!] }],
+      };
+    };
     figures.push(...await load('Patient create', seconds, (loop, round) => client.post('/fhir/R4/Patient', headers, JSON.stringify(newPatient(loop, round)))));
     if (canCreateObservation) {
       figures.push(...await load('Observation create', seconds, (loop, round) => client.post('/fhir/R4/Observation', headers, JSON.stringify(observation(patients[(loop + round) % patients.length]!.id)))));

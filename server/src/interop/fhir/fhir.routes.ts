@@ -8,6 +8,8 @@ import { outcome, registerFhirErrorHandling } from './core/operation-outcome.js'
 import type { FhirContext } from './core/resource-definition.js';
 import { definitionOf, resourceDefinitions } from './core/resource-registry.js';
 import { searchResources } from './search/search.js';
+import { reserveMrns } from '../../front-desk/index.js';
+import { MRN_SYSTEM } from './resources/patient-mapping.js';
 
 interface TypeParams { resourceType: string }
 interface InstanceParams extends TypeParams { id: string }
@@ -23,6 +25,9 @@ function queryOf(request: FastifyRequest): URLSearchParams {
   const index = request.url.indexOf('?');
   return new URLSearchParams(index === -1 ? '' : request.url.slice(index + 1));
 }
+
+const sendsMrn = (body: unknown) =>
+  Array.isArray((body as { identifier?: unknown } | null)?.identifier) && ((body as { identifier: Array<{ system?: unknown }> }).identifier).some((identifier) => identifier?.system === MRN_SYSTEM);
 
 const wantsOutcome = (request: FastifyRequest) => /return=OperationOutcome/i.test(String(request.headers.prefer ?? ''));
 
@@ -77,8 +82,12 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.post<{ Params: TypeParams }>('/:resourceType', { config: write, bodyLimit: FHIR_BODY_LIMIT }, async (request, reply) => {
-    const context = contextOf(request);
+    let context = contextOf(request);
     await authorizeWrite(app.db, context, request.params.resourceType, 'create');
+    // A new Patient's MRN is reserved before the transaction (committed at once), so concurrent
+    // registrations do not queue on the clinic's MRN counter for their whole length. An MRN
+    // reserved and not used (a refused or matched create) is skipped, never given twice.
+    if (request.params.resourceType === 'Patient' && !sendsMrn(request.body)) context = { ...context, reservedMrns: await reserveMrns(app.db, context.organizationId, 1) };
     const ifNoneExist = request.headers['if-none-exist'];
     const result = await app.db.transaction().execute((trx) =>
       createResource(trx, context, request.params.resourceType, request.body, { ifNoneExist: typeof ifNoneExist === 'string' ? ifNoneExist : undefined }),
