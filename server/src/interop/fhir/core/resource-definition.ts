@@ -82,9 +82,11 @@ export interface ResourceDefinition {
    * Every resource of the type the organization holds, as a SQL relation with columns id,
    * version_id, last_updated, resource_text, is_fresh, row_text, patient_id, deleted, and the
    * search columns the parameters name. With `id`, only the rows that can carry that id (so a read
-   * by id uses the primary keys instead of scanning the organization's rows).
+   * by id uses the primary keys instead of scanning the organization's rows). With `narrowing`
+   * (a search's string parameters), a source may leave out rows that cannot match them, using
+   * indexes; the search's own predicates still decide exactly.
    */
-  source(organizationId: string, actor: Actor, id?: string): RawBuilder<unknown>;
+  source(organizationId: string, actor: Actor, id?: string, narrowing?: SearchNarrowing): RawBuilder<unknown>;
   /** The resource as read: the stored JSON when fresh, otherwise generated from the row (over the stored JSON). */
   toResource(candidate: Candidate, baseUrl: string): Resource;
   /** Content checks beyond the generic ones; throws FhirError(422) naming the element. */
@@ -111,3 +113,6 @@ export interface ResourceDefinition {
   /** The patient an audit entry should name, for reads. */
   auditPatientId?(candidate: Candidate): string | null;
 }
+
+/** A search's string parameters (each occurrence ANDed, its values ORed), for sources that can narrow by them. */
+export type SearchNarrowing = Array<{ parameter: string; modifier: string | undefined; values: string[] }>;

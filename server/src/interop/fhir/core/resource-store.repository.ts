@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Resource } from '@medplum/fhirtypes';
 import type { Database } from '../../../platform/db/schema.js';
-import type { Candidate, FhirContext, ResourceDefinition } from './resource-definition.js';
+import type { Candidate, FhirContext, ResourceDefinition, SearchNarrowing } from './resource-definition.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -45,7 +45,7 @@ export async function searchCandidates(
   db: Db,
   definition: ResourceDefinition,
   context: FhirContext,
-  query: { where: RawBuilder<boolean>[]; sortKey: RawBuilder<string>; descending: boolean; after?: { key: string; id: string }; limit: number },
+  query: { where: RawBuilder<boolean>[]; sortKey: RawBuilder<string>; descending: boolean; after?: { key: string; id: string }; limit: number; narrowing?: SearchNarrowing },
 ): Promise<Array<Candidate & { sortKey?: string }>> {
   const key = sql`coalesce((${query.sortKey})::text, '') collate "C"`;
   const id = sql`r.id collate "C"`;
@@ -56,7 +56,7 @@ export async function searchCandidates(
   const direction = sql.raw(query.descending ? 'desc' : 'asc');
   const result = await sql<SourceRow>`
     select r.*, coalesce((${query.sortKey})::text, '') as sort_key
-    from ${definition.source(context.organizationId, context.actor)} as r
+    from ${definition.source(context.organizationId, context.actor, undefined, query.narrowing)} as r
     where ${sql.join(conditions, sql` and `)}
     order by ${key} ${direction}, ${id} ${direction}
     limit ${query.limit}`.execute(db);
@@ -70,10 +70,10 @@ export async function findCandidatesWhere(db: Db, definition: ResourceDefinition
   return result.rows.map(toCandidate);
 }
 
-export async function countCandidates(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>[]): Promise<number> {
+export async function countCandidates(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>[], narrowing?: SearchNarrowing): Promise<number> {
   const conditions = [sql<boolean>`not r.deleted`, ...where];
   const result = await sql<{ total: number | string }>`
-    select count(*) as total from ${definition.source(context.organizationId, context.actor)} as r where ${sql.join(conditions, sql` and `)}`.execute(db);
+    select count(*) as total from ${definition.source(context.organizationId, context.actor, undefined, narrowing)} as r where ${sql.join(conditions, sql` and `)}`.execute(db);
   return Number(result.rows[0]?.total ?? 0);
 }
 

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { OperationOutcomeIssue, Patient, Resource } from '@medplum/fhirtypes';
 import { findLikelyDuplicates, mrnExists, takeNextMrn } from '../../../front-desk/index.js';
 import { FhirError } from '../core/operation-outcome.js';
 import { check, checkAddresses, checkHumanNames, checkIdentifiers, checkTelecom, isUuid } from '../core/fhir-values.js';
 import { mapPatient, MRN_SYSTEM, patientFromRow, type PatientRowView } from './patient-mapping.js';
-import type { ResourceDefinition } from '../core/resource-definition.js';
+import type { ResourceDefinition, SearchNarrowing } from '../core/resource-definition.js';
 import { humanNameParts, identifiersOf, lastUpdatedKey } from '../search/search-columns.js';
 
 function validatePatient(resource: Resource): void {
@@ -31,6 +31,31 @@ function validatePatient(resource: Resource): void {
  * (fhir_resources.patient_id). Patients the register cannot hold (no full birth date or name) are
  * kept as sent only. Merged records and, for staff, restricted charts are not served.
  */
+const NAME_PARAMETERS = new Set(['name', 'family', 'given']);
+
+/**
+ * Index-backed pre-filters for a Patient search by name: a patient can match only if a value occurs
+ * (case-insensitively, anywhere) in its register row's names (search_name, trigram-indexed) or in the
+ * name elements of the JSON last sent (fhir_resources_patient_names_idx). A register row and its JSON
+ * are kept or dropped together, so the full join pairs them as before; the search's own predicates
+ * then decide exactly. Values the pre-filter cannot express exactly as a superset (spaces, quotes,
+ * backslashes, control characters) narrow nothing.
+ */
+function nameNarrowing(organizationId: string, narrowing: SearchNarrowing | undefined): { patients: RawBuilder<boolean>; stored: RawBuilder<boolean> } {
+  const all = { patients: sql<boolean>`true`, stored: sql<boolean>`true` };
+  const usable = (value: string) => value.length > 0 && !/[\s"\\\u0000-\u001f]/.test(value);
+  const occurrence = narrowing?.find((item) => NAME_PARAMETERS.has(item.parameter) && item.values.every(usable));
+  if (!occurrence) return all;
+  const patterns = occurrence.values.map((value) => `%${value.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
+  const rowMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`search_name like ${pattern} or lower(name_suffix) like ${pattern}`), sql` or `)})`;
+  const jsonMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`lower((resource->'name')::text) like ${pattern}`), sql` or `)})`;
+  const rowIds = sql`select id from patients where organization_id = ${organizationId} and ${rowMatch}`;
+  return {
+    patients: sql<boolean>`(id in (${rowIds}) or id in (select patient_id from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and patient_id is not null and ${jsonMatch}))`,
+    stored: sql<boolean>`(${jsonMatch} or patient_id in (${rowIds}))`,
+  };
+}
+
 export const patientDefinition: ResourceDefinition = {
   type: 'Patient',
   interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],
@@ -51,8 +76,9 @@ export const patientDefinition: ResourceDefinition = {
     _lastUpdated: lastUpdatedKey,
   },
   policy: { read: 'patient.read', search: 'patient.search', write: 'patient.register' },
-  source(organizationId, actor, id) {
+  source(organizationId, actor, id, narrowing) {
     const servesRestricted = actor.kind === 'client';
+    const byName = nameNarrowing(organizationId, narrowing);
     const asUuid = id !== undefined && isUuid(id) ? id : null;
     const patientsWithId = id === undefined ? sql`true` : sql`id in (
       select ${asUuid}::uuid where ${asUuid}::uuid is not null
@@ -82,8 +108,8 @@ export const patientDefinition: ResourceDefinition = {
           coalesce(f.deleted, false) as deleted,
           p.mrn, p.family_name, p.given_name, p.middle_name, p.preferred_name, p.name_suffix, p.date_of_birth, p.sex_at_birth,
           f.patient_id as stored_patient_id
-        from (select * from patients where organization_id = ${organizationId} and status <> 'merged' and (${servesRestricted} or not is_restricted) and ${patientsWithId}) as p
-        full join (select * from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and ${storedWithId}) as f on f.patient_id = p.id
+        from (select * from patients where organization_id = ${organizationId} and status <> 'merged' and (${servesRestricted} or not is_restricted) and ${patientsWithId} and ${byName.patients}) as p
+        full join (select * from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and ${storedWithId} and ${byName.stored}) as f on f.patient_id = p.id
       ) as q
       where not (q.patient_id is null and q.stored_patient_id is not null)
     )`;

@@ -3,7 +3,7 @@ import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { recordAudit } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { FhirError } from '../core/operation-outcome.js';
-import type { Candidate, FhirContext, ResourceDefinition, SearchParameterDefinition } from '../core/resource-definition.js';
+import type { Candidate, FhirContext, ResourceDefinition, SearchNarrowing, SearchParameterDefinition } from '../core/resource-definition.js';
 import { definitionOf } from '../core/resource-registry.js';
 import { countCandidates, findCandidatesWhere, searchCandidates } from '../core/resource-store.repository.js';
 import { decodeCursor, encodeCursor, parameterPredicate, type Cursor } from './search-sql.js';
@@ -52,6 +52,7 @@ interface ParsedSearch {
   /** The parameters that shape the result set, for self and next links (the cursor left out). */
   echo: Array<[string, string]>;
   includes: IncludeSpec[];
+  narrowing: SearchNarrowing;
 }
 
 /** Reads a search query: every parameter must be one the type lists (unknown ones are refused, 400). */
@@ -64,6 +65,7 @@ export function parseSearch(definition: ResourceDefinition, parameters: URLSearc
   let totalAccurate = false;
   let cursor: Cursor | undefined;
   const includes: IncludeSpec[] = [];
+  const narrowing: SearchNarrowing = [];
   for (const [rawName, value] of parameters) {
     const [name, modifier] = rawName.split(':') as [string, string | undefined];
     if (RESULT_PARAMETERS.includes(name)) {
@@ -98,20 +100,21 @@ export function parseSearch(definition: ResourceDefinition, parameters: URLSearc
       throw new FhirError(400, 'not-supported', `${definition.type} has no search parameter ${name.slice(0, 64)} (see /fhir/R4/metadata).`);
     }
     where.push(parameterPredicate(definitionOfParameter, modifier, value));
+    if (definitionOfParameter.match === 'strings' && modifier !== 'missing') narrowing.push({ parameter: name, modifier, values: value.split(/(?<!\\),/).map((item) => item.replace(/\\,/g, ',')) });
     echo.push([rawName, value]);
   }
   const descending = sortParameter.startsWith('-');
   const sortName = descending ? sortParameter.slice(1) : sortParameter;
   const key = definition.sorts[sortName];
   if (!key) throw new FhirError(400, 'not-supported', `${definition.type} cannot be sorted by ${sortName.slice(0, 64)}; use one of ${Object.keys(definition.sorts).join(', ')}.`);
-  return { where, count, sort: { name: sortName, descending, key }, summaryCount, totalAccurate, cursor, echo, includes };
+  return { where, count, sort: { name: sortName, descending, key }, summaryCount, totalAccurate, cursor, echo, includes, narrowing };
 }
 
 /** Up to `limit` matches of a search query (If-None-Exist, conditional references). */
 export async function findMatches(db: Db, context: FhirContext, definition: ResourceDefinition, parameters: URLSearchParams, limit: number): Promise<Candidate[]> {
   const parsed = parseSearch(definition, parameters);
   if (parsed.where.length === 0) throw new FhirError(400, 'invalid', 'A conditional request needs at least one search parameter.');
-  return searchCandidates(db, definition, context, { where: parsed.where, sortKey: parsed.sort.key, descending: false, limit });
+  return searchCandidates(db, definition, context, { where: parsed.where, sortKey: parsed.sort.key, descending: false, limit, narrowing: parsed.narrowing });
 }
 
 const queryString = (pairs: Array<[string, string]>) => new URLSearchParams(pairs).toString();
@@ -193,12 +196,12 @@ async function searchPage(
         details: { via: 'fhir', parameters: [...new Set(parsed.echo.map(([name]) => name))], count, ...(patientIds.length ? { patientIds: patientIds.slice(0, 1000) } : {}) },
       });
     if (parsed.summaryCount) {
-      const total = await countCandidates(trx, definition, context, parsed.where);
+      const total = await countCandidates(trx, definition, context, parsed.where, parsed.narrowing);
       await audit(total, []);
       return { resourceType: 'Bundle', type: 'searchset', total, link: [{ relation: 'self', url: selfUrl }] };
     }
     const rows = parsed.count === 0 ? [] : await searchCandidates(trx, definition, context, {
-      where: parsed.where, sortKey: parsed.sort.key, descending: parsed.sort.descending, limit: parsed.count + 1, ...(parsed.cursor ? { after: parsed.cursor } : {}),
+      where: parsed.where, sortKey: parsed.sort.key, descending: parsed.sort.descending, limit: parsed.count + 1, narrowing: parsed.narrowing, ...(parsed.cursor ? { after: parsed.cursor } : {}),
     });
     const page = rows.slice(0, parsed.count);
     const last = page.at(-1);
@@ -206,7 +209,7 @@ async function searchPage(
     if (rows.length > parsed.count && last) {
       links.push({ relation: 'next', url: `${context.baseUrl}/${definition.type}?${queryString([...parsed.echo, ['_cursor', encodeCursor({ key: last.sortKey ?? '', id: last.id })]])}` });
     }
-    const total = parsed.totalAccurate ? await countCandidates(trx, definition, context, parsed.where) : undefined;
+    const total = parsed.totalAccurate ? await countCandidates(trx, definition, context, parsed.where, parsed.narrowing) : undefined;
     const included = includeAccess && parsed.includes.length && page.length ? await includedEntries(trx, context, parsed, page, definition.type, includeAccess) : { entries: [], patientIds: [] };
     await audit(page.length, [...page.map((candidate) => definition.auditPatientId?.(candidate)).filter((id): id is string => !!id), ...included.patientIds]);
     return {
