@@ -47,12 +47,16 @@ function nameNarrowing(organizationId: string, narrowing: SearchNarrowing | unde
   const occurrence = narrowing?.find((item) => NAME_PARAMETERS.has(item.parameter) && item.values.every(usable));
   if (!occurrence) return all;
   const patterns = occurrence.values.map((value) => `%${value.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`);
-  const rowMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`search_name like ${pattern} or lower(name_suffix) like ${pattern}`), sql` or `)})`;
+  const rowMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`search_name like ${pattern}`), sql` or `)})`;
+  const suffixMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`lower(name_suffix) like ${pattern}`), sql` or `)})`;
   const jsonMatch = sql<boolean>`(${sql.join(patterns.map((pattern) => sql`lower((resource->'name')::text) like ${pattern}`), sql` or `)})`;
-  const rowIds = sql`select id from patients where organization_id = ${organizationId} and ${rowMatch}`;
+  // Each branch is one indexed lookup; an OR across them inside one filter would read every row.
+  const rowIds = sql`select id from patients where organization_id = ${organizationId} and ${rowMatch}
+    union all select id from patients where organization_id = ${organizationId} and name_suffix is not null and name_suffix <> '' and ${suffixMatch}`;
+  const storedWithNames = sql`select id, patient_id from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and ${jsonMatch}`;
   return {
-    patients: sql<boolean>`(id in (${rowIds}) or id in (select patient_id from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and patient_id is not null and ${jsonMatch}))`,
-    stored: sql<boolean>`(${jsonMatch} or patient_id in (${rowIds}))`,
+    patients: sql<boolean>`id in (${rowIds} union all select patient_id from (${storedWithNames}) as named where patient_id is not null)`,
+    stored: sql<boolean>`id in (select id from (${storedWithNames}) as named union all select id from fhir_resources where organization_id = ${organizationId} and resource_type = 'Patient' and patient_id in (${rowIds}))`,
   };
 }
 
