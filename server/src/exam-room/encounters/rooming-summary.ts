@@ -46,100 +46,99 @@ export function vitalChanges(current: readonly VitalReading[], previous: readonl
  * rooming, screenings, and how far the checklist got.
  */
 export async function readRoomingSummary(db: Kysely<Database>, context: EncounterContext, encounterId: string): Promise<RoomingSummary> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('encounters').selectAll().where('organizationId', '=', context.organizationId).where('id', '=', encounterId).executeTakeFirst();
-    if (!row) throw new AppError('ENCOUNTER_NOT_FOUND');
-    const startedAt = new Date(row.startedAt);
-    // reconciled "during this visit": from its start to its end (or now, while it is open)
-    const endedAt = row.endedAt ? new Date(row.endedAt) : new Date();
+  // A read: no transaction of its own (its statements only read; the audit entry joins the group commit).
+  const row = await db.selectFrom('encounters').selectAll().where('organizationId', '=', context.organizationId).where('id', '=', encounterId).executeTakeFirst();
+  if (!row) throw new AppError('ENCOUNTER_NOT_FOUND');
+  const startedAt = new Date(row.startedAt);
+  // reconciled "during this visit": from its start to its end (or now, while it is open)
+  const endedAt = row.endedAt ? new Date(row.endedAt) : new Date();
 
-    const vitalsOf = (id: string) => trx
-      .selectFrom('observations')
-      .select(vitalColumns)
-      .where('encounterId', '=', id)
+  const vitalsOf = (id: string) => db
+    .selectFrom('observations')
+    .select(vitalColumns)
+    .where('encounterId', '=', id)
+    .where('organizationId', '=', context.organizationId)
+    .where('category', '=', 'vital-signs')
+    .where('status', 'in', currentObservationStatuses)
+    .orderBy('effectiveAt')
+    .orderBy('recordedAt')
+    .execute();
+
+  const [encounter, vitalRows, previous, allergies, medications, screenings] = await Promise.all([
+    toEncounterView(db, row),
+    vitalsOf(row.id),
+    db
+      .selectFrom('encounters as e')
+      .select(['e.id', 'e.startedAt'])
+      .where('e.organizationId', '=', context.organizationId)
+      .where('e.patientId', '=', row.patientId)
+      .where('e.id', '<>', row.id)
+      .where('e.startedAt', '<', startedAt)
+      .where('e.status', '<>', 'entered-in-error')
+      .where(({ exists, selectFrom }) => exists(selectFrom('observations as o')
+        .select('o.id')
+        .whereRef('o.encounterId', '=', 'e.id')
+        .where('o.category', '=', 'vital-signs')
+        .where('o.status', 'in', currentObservationStatuses)))
+      .orderBy('e.startedAt', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+    readAllergyOverview(db, context.organizationId, row.patientId),
+    db
+      .selectFrom('medications')
+      .select(['id', 'name', 'dose', 'route', 'frequency', 'reconciliation', 'reconciliationNote', 'reconciledBy', 'reconciledAt', 'recordedAt', 'recordedBy'])
       .where('organizationId', '=', context.organizationId)
-      .where('category', '=', 'vital-signs')
-      .where('status', 'in', currentObservationStatuses)
-      .orderBy('effectiveAt')
+      .where('patientId', '=', row.patientId)
+      .where('status', '<>', 'entered-in-error')
+      .where((eb) => eb.or([
+        eb.and([eb('recordedAt', '>=', startedAt), eb('recordedAt', '<=', endedAt)]),
+        eb.and([eb('reconciledAt', '>=', startedAt), eb('reconciledAt', '<=', endedAt), eb('reconciliation', 'in', ['changed', 'not-taking'])]),
+      ]))
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('screenings')
+      .select(['id', 'instrument', 'total', 'band', 'isPositive', 'needsUrgentFollowUp', 'recordedAt'])
+      .where('organizationId', '=', context.organizationId)
+      .where('encounterId', '=', row.id)
       .orderBy('recordedAt')
-      .execute();
+      .execute(),
+  ]);
+  const vitals = vitalRows.map(toVitalReading);
+  const previousVitals = previous ? (await vitalsOf(previous.id)).map(toVitalReading) : [];
+  const names = await staffNames(db, medications.flatMap((medication) => [medication.reconciledBy, medication.recordedBy]));
 
-    const [encounter, vitalRows, previous, allergies, medications, screenings] = await Promise.all([
-      toEncounterView(trx, row),
-      vitalsOf(row.id),
-      trx
-        .selectFrom('encounters as e')
-        .select(['e.id', 'e.startedAt'])
-        .where('e.organizationId', '=', context.organizationId)
-        .where('e.patientId', '=', row.patientId)
-        .where('e.id', '<>', row.id)
-        .where('e.startedAt', '<', startedAt)
-        .where('e.status', '<>', 'entered-in-error')
-        .where(({ exists, selectFrom }) => exists(selectFrom('observations as o')
-          .select('o.id')
-          .whereRef('o.encounterId', '=', 'e.id')
-          .where('o.category', '=', 'vital-signs')
-          .where('o.status', 'in', currentObservationStatuses)))
-        .orderBy('e.startedAt', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
-      readAllergyOverview(trx, context.organizationId, row.patientId),
-      trx
-        .selectFrom('medications')
-        .select(['id', 'name', 'dose', 'route', 'frequency', 'reconciliation', 'reconciliationNote', 'reconciledBy', 'reconciledAt', 'recordedAt', 'recordedBy'])
-        .where('organizationId', '=', context.organizationId)
-        .where('patientId', '=', row.patientId)
-        .where('status', '<>', 'entered-in-error')
-        .where((eb) => eb.or([
-          eb.and([eb('recordedAt', '>=', startedAt), eb('recordedAt', '<=', endedAt)]),
-          eb.and([eb('reconciledAt', '>=', startedAt), eb('reconciledAt', '<=', endedAt), eb('reconciliation', 'in', ['changed', 'not-taking'])]),
-        ]))
-        .orderBy('name')
-        .execute(),
-      trx
-        .selectFrom('screenings')
-        .select(['id', 'instrument', 'total', 'band', 'isPositive', 'needsUrgentFollowUp', 'recordedAt'])
-        .where('organizationId', '=', context.organizationId)
-        .where('encounterId', '=', row.id)
-        .orderBy('recordedAt')
-        .execute(),
-    ]);
-    const vitals = vitalRows.map(toVitalReading);
-    const previousVitals = previous ? (await vitalsOf(previous.id)).map(toVitalReading) : [];
-    const names = await staffNames(trx, medications.flatMap((medication) => [medication.reconciledBy, medication.recordedBy]));
-
-    await recordAudit(trx, context, { action: 'read', recordType: 'Encounter', recordId: row.id, patientId: row.patientId, details: { view: 'rooming-summary' } });
-    return {
-      encounter,
-      vitals,
-      changesSinceLastVisit: previous
-        ? { previousEncounterId: previous.id, previousVisitAt: new Date(previous.startedAt).toISOString(), changes: vitalChanges(vitals, previousVitals) }
-        : null,
-      allergies,
-      medicationChanges: medications.map((medication) => {
-        const isNew = new Date(medication.recordedAt) >= startedAt;
-        return {
-          id: medication.id,
-          name: medication.name,
-          dose: medication.dose,
-          route: medication.route,
-          frequency: medication.frequency,
-          change: isNew ? ('new' as const) : (medication.reconciliation as 'changed' | 'not-taking'),
-          note: medication.reconciliationNote,
-          reconciledBy: staffRef(names, isNew && !medication.reconciledBy ? medication.recordedBy : medication.reconciledBy),
-          reconciledAt: medication.reconciledAt ? new Date(medication.reconciledAt).toISOString() : isNew ? new Date(medication.recordedAt).toISOString() : null,
-        };
-      }),
-      screenings: screenings.map((screening) => ({
-        id: screening.id,
-        instrument: screening.instrument,
-        total: screening.total === null ? null : Number(screening.total),
-        band: screening.band,
-        isPositive: screening.isPositive,
-        needsUrgentFollowUp: screening.needsUrgentFollowUp,
-        recordedAt: new Date(screening.recordedAt).toISOString(),
-      })),
-      checklistProgress: { done: encounter.checklist.filter((item) => item.isDone).length, total: encounter.checklist.length },
-    };
-  });
+  await recordAudit(db, context, { action: 'read', recordType: 'Encounter', recordId: row.id, patientId: row.patientId, details: { view: 'rooming-summary' } });
+  return {
+    encounter,
+    vitals,
+    changesSinceLastVisit: previous
+      ? { previousEncounterId: previous.id, previousVisitAt: new Date(previous.startedAt).toISOString(), changes: vitalChanges(vitals, previousVitals) }
+      : null,
+    allergies,
+    medicationChanges: medications.map((medication) => {
+      const isNew = new Date(medication.recordedAt) >= startedAt;
+      return {
+        id: medication.id,
+        name: medication.name,
+        dose: medication.dose,
+        route: medication.route,
+        frequency: medication.frequency,
+        change: isNew ? ('new' as const) : (medication.reconciliation as 'changed' | 'not-taking'),
+        note: medication.reconciliationNote,
+        reconciledBy: staffRef(names, isNew && !medication.reconciledBy ? medication.recordedBy : medication.reconciledBy),
+        reconciledAt: medication.reconciledAt ? new Date(medication.reconciledAt).toISOString() : isNew ? new Date(medication.recordedAt).toISOString() : null,
+      };
+    }),
+    screenings: screenings.map((screening) => ({
+      id: screening.id,
+      instrument: screening.instrument,
+      total: screening.total === null ? null : Number(screening.total),
+      band: screening.band,
+      isPositive: screening.isPositive,
+      needsUrgentFollowUp: screening.needsUrgentFollowUp,
+      recordedAt: new Date(screening.recordedAt).toISOString(),
+    })),
+    checklistProgress: { done: encounter.checklist.filter((item) => item.isDone).length, total: encounter.checklist.length },
+  };
 }

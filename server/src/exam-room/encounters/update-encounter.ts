@@ -22,14 +22,13 @@ export function checkVersion(row: { version: number }, version: number | undefin
 
 /** Reads one encounter (by id or by its appointment) and audits the read. */
 export async function readEncounter(db: Kysely<Database>, context: EncounterContext, by: { encounterId: string } | { appointmentId: string }) {
-  return db.transaction().execute(async (trx) => {
-    let query = trx.selectFrom('encounters').selectAll().where('organizationId', '=', context.organizationId);
-    query = 'encounterId' in by ? query.where('id', '=', by.encounterId) : query.where('appointmentId', '=', by.appointmentId);
-    const row = await query.executeTakeFirst();
-    if (!row) throw new AppError('ENCOUNTER_NOT_FOUND');
-    await recordAudit(trx, context, { action: 'read', recordType: 'Encounter', recordId: row.id, patientId: row.patientId });
-    return toEncounterView(trx, row);
-  });
+  // A read: no transaction of its own (its statements only read; the audit entry joins the group commit).
+  let query = db.selectFrom('encounters').selectAll().where('organizationId', '=', context.organizationId);
+  query = 'encounterId' in by ? query.where('id', '=', by.encounterId) : query.where('appointmentId', '=', by.appointmentId);
+  const row = await query.executeTakeFirst();
+  if (!row) throw new AppError('ENCOUNTER_NOT_FOUND');
+  await recordAudit(db, context, { action: 'read', recordType: 'Encounter', recordId: row.id, patientId: row.patientId });
+  return toEncounterView(db, row);
 }
 
 /**

@@ -24,7 +24,7 @@ type GrowthCharts = z.infer<typeof growthChartsResponseSchema>;
 
 const CURRENT = ['final', 'corrected'] as const;
 
-async function openPatientRow(trx: Transaction<Database>, context: ObservationContext, patientId: string) {
+async function openPatientRow(trx: Kysely<Database> | Transaction<Database>, context: ObservationContext, patientId: string) {
   const patient = await trx
     .selectFrom('patients')
     .selectAll()
@@ -38,40 +38,39 @@ async function openPatientRow(trx: Transaction<Database>, context: ObservationCo
 
 /** Every reading of an encounter (corrected ones too, with their status) and the alerts they raised. */
 export async function readEncounterVitals(db: Kysely<Database>, context: ObservationContext, encounterId: string): Promise<EncounterVitals> {
-  return db.transaction().execute(async (trx) => {
-    const encounter = await trx
-      .selectFrom('encounters')
-      .select(['id', 'patientId'])
-      .where('id', '=', encounterId)
-      .where('organizationId', '=', context.organizationId)
-      .executeTakeFirst();
-    if (!encounter) throw new AppError('NOT_FOUND', { field: 'encounterId', message: 'No such encounter.' });
-    await openPatientRow(trx, context, encounter.patientId);
-    const rows = await trx
-      .selectFrom('observations')
-      .selectAll()
-      .where('encounterId', '=', encounter.id)
-      .where('organizationId', '=', context.organizationId)
-      .orderBy('effectiveAt')
-      .orderBy('recordedAt')
-      .execute();
-    const alerts = await trx
-      .selectFrom('vitalAlerts')
-      .select(['id', 'observationId', 'taskId', 'acknowledgedAt', 'escalatedAt', 'remeasureObservationId'])
-      .where('encounterId', '=', encounter.id)
-      .orderBy('createdAt')
-      .execute();
-    await recordAudit(trx, context, { action: 'read', recordType: 'Observation', patientId: encounter.patientId, details: { encounterId: encounter.id, count: rows.length } });
-    return {
-      encounterId: encounter.id,
-      observations: rows.map(toObservationView),
-      alerts: alerts.map((alert) => ({
-        ...alert,
-        acknowledgedAt: alert.acknowledgedAt ? new Date(alert.acknowledgedAt).toISOString() : null,
-        escalatedAt: alert.escalatedAt ? new Date(alert.escalatedAt).toISOString() : null,
-      })),
-    };
-  });
+  // A read: no transaction of its own (its statements only read; the audit entry joins the group commit).
+  const encounter = await db
+    .selectFrom('encounters')
+    .select(['id', 'patientId'])
+    .where('id', '=', encounterId)
+    .where('organizationId', '=', context.organizationId)
+    .executeTakeFirst();
+  if (!encounter) throw new AppError('NOT_FOUND', { field: 'encounterId', message: 'No such encounter.' });
+  await openPatientRow(db, context, encounter.patientId);
+  const rows = await db
+    .selectFrom('observations')
+    .selectAll()
+    .where('encounterId', '=', encounter.id)
+    .where('organizationId', '=', context.organizationId)
+    .orderBy('effectiveAt')
+    .orderBy('recordedAt')
+    .execute();
+  const alerts = await db
+    .selectFrom('vitalAlerts')
+    .select(['id', 'observationId', 'taskId', 'acknowledgedAt', 'escalatedAt', 'remeasureObservationId'])
+    .where('encounterId', '=', encounter.id)
+    .orderBy('createdAt')
+    .execute();
+  await recordAudit(db, context, { action: 'read', recordType: 'Observation', patientId: encounter.patientId, details: { encounterId: encounter.id, count: rows.length } });
+  return {
+    encounterId: encounter.id,
+    observations: rows.map(toObservationView),
+    alerts: alerts.map((alert) => ({
+      ...alert,
+      acknowledgedAt: alert.acknowledgedAt ? new Date(alert.acknowledgedAt).toISOString() : null,
+      escalatedAt: alert.escalatedAt ? new Date(alert.escalatedAt).toISOString() : null,
+    })),
+  };
 }
 
 /** A patient's readings over time, one series per code (current values only: a corrected reading shows its correction). */

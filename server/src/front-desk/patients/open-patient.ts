@@ -31,13 +31,16 @@ async function hasActiveBreakTheGlass(db: Kysely<Database> | Transaction<Databas
  * chart opens only after a break-the-glass reason from this person within the last hour.
  */
 export async function openPatient(db: Kysely<Database>, context: PatientContext, patientId: string) {
-  return db.transaction().execute(async (trx) => {
-    const row = await findById(trx, context.organizationId, patientId);
-    if (!row) throw new AppError('PATIENT_NOT_FOUND');
-    await assertMayOpen(trx, context, row);
-    await recordAudit(trx, context, { action: 'read', recordType: 'Patient', recordId: row.id, patientId: row.id });
-    return toPatientView(row, await hasPhoto(trx, row.id), await loadAllergyBanner(trx, context.organizationId, row.id));
-  });
+  // A read: no transaction of its own (its statements only read; the audit entry joins the group commit).
+  const row = await findById(db, context.organizationId, patientId);
+  if (!row) throw new AppError('PATIENT_NOT_FOUND');
+  await assertMayOpen(db, context, row);
+  const [photo, allergies] = await Promise.all([
+    hasPhoto(db, row.id),
+    loadAllergyBanner(db, context.organizationId, row.id),
+    recordAudit(db, context, { action: 'read', recordType: 'Patient', recordId: row.id, patientId: row.id }),
+  ]);
+  return toPatientView(row, photo, allergies);
 }
 
 /** Refuses a restricted chart without a current break-the-glass reason (the refusal is audited by the caller's error path). */
