@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { chainHash } from './audit-hash.js';
+import { startRepeatingRounds } from '../workers/repeating-rounds.js';
 
 /**
  * Links committed, unchained audit entries onto the chain in id order, one batch per
@@ -48,24 +49,5 @@ export async function sealAuditChain(db: Kysely<Database>, batchSize = 2000): Pr
 
 /** Runs the sealer every `intervalMs` until stopped; a failed round is retried on the next tick. */
 export function startAuditSealer(db: Kysely<Database>, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = async () => {
-    try {
-      while (!stopped && (await sealAuditChain(db)) > 0) {
-        // keep sealing while there is a backlog
-      }
-    } catch (error) {
-      if (!stopped) onError(error);
-    }
-  };
-  const timer = setInterval(() => {
-    running = running.then(tick);
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startRepeatingRounds(() => sealAuditChain(db), intervalMs, onError);
 }
