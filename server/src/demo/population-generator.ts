@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Insertable } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { PatientsTable } from '../front-desk/patients/patients.table.js';
+import { reserveMrnRange } from '../front-desk/patients/patients.repository.js';
 import { cities, familyNames, femaleGivenNames, maleGivenNames, streetKinds, streetNames } from './names.js';
 
 /** A small, seedable PRNG (mulberry32) so a generated population is the same every run. */
@@ -97,13 +98,7 @@ export async function generatePatients(
   const today = options.today ?? new Date();
   const batchSize = options.batchSize ?? 2000;
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  const reserved = await db
-    .insertInto('mrnCounters')
-    .values({ organizationId, nextValue: 1000001 + count })
-    .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', count) })))
-    .returning('nextValue')
-    .executeTakeFirstOrThrow();
-  const firstMrn = Number(reserved.nextValue) - count;
+  const firstMrn = await reserveMrnRange(db, organizationId, count);
   const recent: NewPatient[] = [];
   let columns: string | undefined;
   let made = 0;

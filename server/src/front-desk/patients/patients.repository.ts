@@ -40,14 +40,19 @@ export async function takeNextMrn(trx: Transaction<Database>, organizationId: st
  */
 export async function reserveMrns(db: Db, organizationId: string, count: number): Promise<string[]> {
   if (count <= 0) return [];
+  const first = await reserveMrnRange(db, organizationId, count);
+  return Array.from({ length: count }, (_, index) => String(first + index));
+}
+
+/** Reserves `count` consecutive MRNs (as reserveMrns) and answers the first; for bulk loads that number patients themselves. */
+export async function reserveMrnRange(db: Db, organizationId: string, count: number): Promise<number> {
   const row = await db
     .insertInto('mrnCounters')
     .values({ organizationId, nextValue: 1000001 + count })
     .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', count) })))
     .returning('nextValue')
     .executeTakeFirstOrThrow();
-  const next = Number(row.nextValue);
-  return Array.from({ length: count }, (_, index) => String(next - count + index));
+  return Number(row.nextValue) - count;
 }
 
 export function mrnExists(db: Db, organizationId: string, mrn: string) {
