@@ -9,6 +9,8 @@ import type { AfterVisitContext } from './edit-after-visit-templates.js';
 import { gatherSummaryContent } from './summary-content.js';
 import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
+const SUMMARY_BATCH = 10;
+
 const emailWording: Record<AfterVisitLanguage, { subject: string; body: (firstName: string, clinicName: string) => string }> = {
   en: {
     subject: 'Your after-visit summary',
@@ -113,7 +115,7 @@ export async function deliverAfterVisitSummaries(db: Kysely<Database>, options: 
       .where('m.status', '=', 'scheduled')
       .where('m.scheduledFor', '<=', now)
       .orderBy('m.scheduledFor')
-      .limit(options.batchSize ?? 10)
+      .limit(options.batchSize ?? SUMMARY_BATCH)
       .forUpdate('m')
       .skipLocked()
       .execute();
@@ -144,5 +146,5 @@ export async function deliverAfterVisitSummaries(db: Kysely<Database>, options: 
 
 /** Runs the after-visit outbox every `intervalMs` until stopped; a failed round is retried on the next tick. */
 export function startAfterVisitWorker(db: Kysely<Database>, options: { intervalMs: number; smtp?: MessageSender | undefined }, onError: (error: unknown) => void): () => Promise<void> {
-  return startRepeatingRounds(() => deliverAfterVisitSummaries(db, { smtp: options.smtp }), options.intervalMs, onError);
+  return startRepeatingRounds(() => deliverAfterVisitSummaries(db, { smtp: options.smtp }), { intervalMs: options.intervalMs, batchSize: SUMMARY_BATCH }, onError);
 }

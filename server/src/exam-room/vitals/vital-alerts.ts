@@ -4,6 +4,8 @@ import { AppError, publishLiveEvent, recordAudit } from '../../platform/index.js
 import type { ObservationContext } from './save-observation.js';
 import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
+const ESCALATION_BATCH = 20;
+
 async function announceFlowBoard(trx: Kysely<Database>, organizationId: string, appointmentId: string | null, payload: Record<string, unknown>, type: string) {
   if (!appointmentId) return;
   const appointment = await trx.selectFrom('appointments').select('locationId').where('id', '=', appointmentId).executeTakeFirst();
@@ -73,7 +75,7 @@ export async function escalateDueVitalAlerts(db: Kysely<Database>, options: { no
       .where('escalatedAt', 'is', null)
       .where('escalateAfter', '<=', now)
       .orderBy('escalateAfter')
-      .limit(options.batchSize ?? 20)
+      .limit(options.batchSize ?? ESCALATION_BATCH)
       .forUpdate()
       .skipLocked()
       .execute();
@@ -117,5 +119,5 @@ export async function escalateDueVitalAlerts(db: Kysely<Database>, options: { no
 
 /** Runs the escalation round every `intervalMs` until stopped (like the reminder worker); 0 turns it off. */
 export function startVitalAlertEscalation(db: Kysely<Database>, options: { intervalMs: number }, onError: (error: unknown) => void): () => Promise<void> {
-  return startRepeatingRounds(() => escalateDueVitalAlerts(db), options.intervalMs, onError);
+  return startRepeatingRounds(() => escalateDueVitalAlerts(db), { intervalMs: options.intervalMs, batchSize: ESCALATION_BATCH }, onError);
 }

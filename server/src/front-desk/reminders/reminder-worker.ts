@@ -6,6 +6,8 @@ import { fillTemplate } from './message-templates.js';
 import type { MessageChannel, MessageTransport } from './reminders.table.js';
 import { startRepeatingRounds } from '../../platform/workers/repeating-rounds.js';
 
+const REMINDER_BATCH = 20;
+
 /** A file sent with an email (an after-visit summary PDF). */
 export interface MessageAttachment {
   filename: string;
@@ -91,7 +93,7 @@ export async function deliverDueReminders(db: Kysely<Database>, options: Deliver
       .where('status', '=', 'scheduled')
       .where('scheduledFor', '<=', now)
       .orderBy('scheduledFor')
-      .limit(options.batchSize ?? 20)
+      .limit(options.batchSize ?? REMINDER_BATCH)
       .forUpdate()
       .skipLocked()
       .execute();
@@ -140,5 +142,5 @@ export async function deliverDueReminders(db: Kysely<Database>, options: Deliver
 
 /** Runs the reminder worker every `intervalMs` until stopped (like the audit sealer); a failed round is retried on the next tick. */
 export function startReminderWorker(db: Kysely<Database>, options: Omit<DeliveryOptions, 'now'> & { intervalMs: number }, onError: (error: unknown) => void): () => Promise<void> {
-  return startRepeatingRounds(() => deliverDueReminders(db, options), options.intervalMs, onError);
+  return startRepeatingRounds(() => deliverDueReminders(db, options), { intervalMs: options.intervalMs, batchSize: options.batchSize ?? REMINDER_BATCH }, onError);
 }

@@ -3,12 +3,14 @@ import type { Database } from '../db/schema.js';
 import { chainHash } from './audit-hash.js';
 import { startRepeatingRounds } from '../workers/repeating-rounds.js';
 
+const SEAL_BATCH = 2000;
+
 /**
  * Links committed, unchained audit entries onto the chain in id order, one batch per
  * transaction. The chain head row is locked with SKIP LOCKED, so with several server processes
  * exactly one seals at a time and the others skip. Returns how many entries were sealed.
  */
-export async function sealAuditChain(db: Kysely<Database>, batchSize = 2000): Promise<number> {
+export async function sealAuditChain(db: Kysely<Database>, batchSize = SEAL_BATCH): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const head = await trx
       .selectFrom('auditChainHead')
@@ -49,5 +51,5 @@ export async function sealAuditChain(db: Kysely<Database>, batchSize = 2000): Pr
 
 /** Runs the sealer every `intervalMs` until stopped; a failed round is retried on the next tick. */
 export function startAuditSealer(db: Kysely<Database>, intervalMs: number, onError: (error: unknown) => void): () => Promise<void> {
-  return startRepeatingRounds(() => sealAuditChain(db), intervalMs, onError);
+  return startRepeatingRounds(() => sealAuditChain(db), { intervalMs, batchSize: SEAL_BATCH }, onError);
 }
