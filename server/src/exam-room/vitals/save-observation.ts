@@ -450,6 +450,8 @@ export async function saveObservation(
   if (isCritical && isRecent && options.source !== 'import' && !remeasureOfAlertId && !options.correctionOf) {
     // One patient's critical readings are decided one at a time, so a double submit or a second
     // critical value of the same sign while the first is still open joins that alert (no second task).
+    // Only within the same visit: a critical reading at a later visit (perhaps with another provider)
+    // must reach that visit's provider even while an earlier visit's alert is still unacknowledged.
     await trx.selectFrom('patients').select('id').where('id', '=', patient.id).forUpdate().execute();
     const open = await trx
       .selectFrom('vitalAlerts as va')
@@ -459,6 +461,7 @@ export async function saveObservation(
       .where('va.patientId', '=', patient.id)
       .where('va.acknowledgedAt', 'is', null)
       .where('o.code', '=', input.code)
+      .where((eb) => (encounter ? eb('va.encounterId', '=', encounter.id) : eb('va.encounterId', 'is', null)))
       .where('va.createdAt', '>', new Date(now.getTime() - ALERT_WINDOW_MS))
       .executeTakeFirst();
     if (open) {

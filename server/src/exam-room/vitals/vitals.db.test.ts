@@ -11,6 +11,7 @@ let ma: SignedInClient;
 let provider: SignedInClient;
 let otherProvider: SignedInClient;
 let providerId: string;
+let otherProviderId: string;
 
 beforeAll(async () => {
   t = await buildTestApp({ config: { reminderIntervalMs: 0, vitalAlertEscalationIntervalMs: 0 } });
@@ -19,7 +20,9 @@ beforeAll(async () => {
   const doctor = await makeStaffMember(t.db, organizationId, ['provider'], { displayName: 'Dr Vital' });
   providerId = doctor.id;
   provider = await signInAs(t.app, doctor.username, TEST_PASSWORD);
-  otherProvider = await signInAs(t.app, (await makeStaffMember(t.db, organizationId, ['provider'])).username, TEST_PASSWORD);
+  const otherDoctor = await makeStaffMember(t.db, organizationId, ['provider']);
+  otherProviderId = otherDoctor.id;
+  otherProvider = await signInAs(t.app, otherDoctor.username, TEST_PASSWORD);
 });
 afterAll(() => t.close());
 
@@ -186,6 +189,24 @@ describe('critical readings', () => {
     // a double submit without the link joins the open alert too
     await record(ma, encounterId, { spo2: { percent: 85 } });
     expect(await criticalVitalTasks(patientId)).toHaveLength(1);
+  });
+
+  it('a critical reading at a later visit raises its own alert for that visit’s provider while the earlier one is still open', async () => {
+    const first = await encounterFor();
+    const earlier = (await record(ma, first.encounterId, { bloodPressure: { systolic: 200, diastolic: 96 } })).json();
+    expect(earlier.alerts).toHaveLength(1);
+    // the same patient back the same day, seen by another provider, before the first alert was acknowledged
+    slot += 1;
+    const appointment = await makeAppointment(t.db, { organizationId, locationId, patientId: first.patientId, providerId: otherProviderId, startsAt: new Date(Date.now() + slot * 60_000), minutes: 1, status: 'roomed' });
+    const secondVisit = await t.db
+      .insertInto('encounters')
+      .values({ organizationId, locationId, patientId: first.patientId, appointmentId: appointment.id, providerId: otherProviderId, startedAt: new Date() })
+      .returning(['id'])
+      .executeTakeFirstOrThrow();
+    const later = (await record(ma, secondVisit.id, { bloodPressure: { systolic: 205, diastolic: 98 } })).json();
+    expect(later.alerts).toEqual([{ id: expect.any(String), taskId: expect.any(String), observationId: later.observations[0].id }]);
+    const tasks = await criticalVitalTasks(first.patientId);
+    expect(tasks.map((task) => task.ownerStaffId).sort()).toEqual([providerId, otherProviderId].sort());
   });
 
   it('raises no alert for an import or for a reading older than 24 hours (still flagged critical)', async () => {
