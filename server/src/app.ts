@@ -17,6 +17,7 @@ import { frontDeskRoutes } from './front-desk/index.js';
 import { interopRoutes } from './interop/index.js';
 import { examRoomRoutes } from './exam-room/index.js';
 import { startAuditSealer } from './platform/audit/seal-audit-chain.js';
+import { StaffSessionCache } from './platform/auth/staff-session-cache.js';
 import { smtpSender, startReminderWorker } from './front-desk/reminders/index.js';
 import { startVitalAlertEscalation } from './exam-room/vitals/index.js';
 
@@ -54,6 +55,7 @@ export async function buildApp({ config, database, extraRoutes }: BuildAppOption
   app.decorate('db', database.db);
   app.decorate('engine', database.engine);
   app.decorate('config', config);
+  app.decorate('staffSessions', new StaffSessionCache());
   app.decorate('registeredRoutes', []);
   app.decorateRequest('actor', null);
   app.decorateRequest('authProblem', null);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { auditRoutes } from './audit/audit.routes.js';
 import { oauthRoutes } from './auth/oauth.routes.js';
 import { sessionRoutes } from './auth/session.routes.js';
+import { STAFF_AUTH_CHANNEL } from './auth/staff-session-cache.js';
 import { organizationRoutes } from './organizations/organization.routes.js';
 import type { DatabaseHandle } from './db/database.js';
 import { LiveHub } from './events/live-hub.js';
@@ -15,6 +16,8 @@ export async function platformRoutes(app: FastifyInstance, options: { database: 
   );
   await hub.start();
   app.addHook('preClose', async () => hub.close());
+  const stopForgetting = await options.database.listen(STAFF_AUTH_CHANNEL, () => app.staffSessions.clear(), () => app.staffSessions.clear());
+  app.addHook('onClose', async () => stopForgetting());
   await app.register(sessionRoutes);
   await app.register(oauthRoutes);
   await app.register(organizationRoutes);

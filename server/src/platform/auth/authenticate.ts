@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Actor } from './actor.js';
 import { hashToken } from './secrets.js';
 import { recordAudit } from '../audit/record-audit.js';
+import type { KnownStaffSession, StaffSessionCache } from './staff-session-cache.js';
 
 export const SESSION_COOKIE = 'medassist_session';
 // Touching the session on every request would write on every read; a 15-second grain is
@@ -40,7 +41,7 @@ async function bearerActor(db: Kysely<Database>, token: string): Promise<Actor |
 }
 
 /** Resolves the caller from the session cookie or a bearer token; ends a session idle past the clinic's limit. */
-export async function authenticate(db: Kysely<Database>, request: FastifyRequest): Promise<void> {
+export async function authenticate(db: Kysely<Database>, sessions: StaffSessionCache, request: FastifyRequest): Promise<void> {
   request.actor = null;
   request.authProblem = null;
   const authorization = request.headers.authorization;
@@ -50,6 +51,33 @@ export async function authenticate(db: Kysely<Database>, request: FastifyRequest
   }
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return;
+  const tokenHash = hashToken(token);
+  const now = Date.now();
+  // A kept session is used only while this process's own view of it is not idle: whether it has
+  // really expired (another process may have seen it since) is always decided from the database.
+  const known = sessions.get(tokenHash, now);
+  const session = known && now - known.lastSeenAt <= known.inactivityTimeoutMs ? known : await lookUpStaffSession(db, tokenHash);
+  if (!session) {
+    sessions.forget(tokenHash);
+    return;
+  }
+  const idleMs = now - session.lastSeenAt;
+  if (idleMs > session.inactivityTimeoutMs) {
+    sessions.forget(tokenHash);
+    await endIdleSession(db, session.actor, request);
+    request.authProblem = 'SESSION_EXPIRED';
+    return;
+  }
+  if (idleMs > TOUCH_AFTER_MS) {
+    await db.updateTable('staffSessions').set({ lastSeenAt: sql`now()` }).where('id', '=', session.actor.sessionId).execute();
+    session.lastSeenAt = now;
+  }
+  if (session === known) sessions.touched(tokenHash, session.lastSeenAt);
+  else sessions.remember(tokenHash, session, now);
+  request.actor = session.actor;
+}
+
+async function lookUpStaffSession(db: Kysely<Database>, tokenHash: string): Promise<KnownStaffSession | null> {
   const row = await db
     .selectFrom('staffSessions as s')
     .innerJoin('staffMembers as m', 'm.id', 's.staffMemberId')
@@ -67,41 +95,40 @@ export async function authenticate(db: Kysely<Database>, request: FastifyRequest
       'm.isActive',
       'o.inactivityTimeoutMinutes',
     ])
-    .where('s.tokenHash', '=', hashToken(token))
+    .where('s.tokenHash', '=', tokenHash)
     .executeTakeFirst();
-  if (!row || row.endedAt || !row.isActive) return;
-  const idleMs = Date.now() - row.lastSeenAt.getTime();
-  const actor: Actor = {
-    kind: 'staff',
-    id: row.id,
-    organizationId: row.organizationId,
-    name: row.displayName,
-    roles: row.roles,
-    sessionId: row.sessionId,
-    csrfToken: row.csrfToken,
-    secondFactorPassed: row.secondFactorPassed,
+  if (!row || row.endedAt || !row.isActive) return null;
+  return {
+    actor: {
+      kind: 'staff',
+      id: row.id,
+      organizationId: row.organizationId,
+      name: row.displayName,
+      roles: row.roles,
+      sessionId: row.sessionId,
+      csrfToken: row.csrfToken,
+      secondFactorPassed: row.secondFactorPassed,
+    },
+    lastSeenAt: row.lastSeenAt.getTime(),
+    inactivityTimeoutMs: row.inactivityTimeoutMinutes * 60_000,
   };
-  if (idleMs > row.inactivityTimeoutMinutes * 60_000) {
-    await db.transaction().execute(async (trx) => {
-      const ended = await trx
-        .updateTable('staffSessions')
-        .set({ endedAt: sql`now()`, endReason: 'inactivity' })
-        .where('id', '=', row.sessionId)
-        .where('endedAt', 'is', null)
-        .executeTakeFirst();
-      if (Number(ended.numUpdatedRows) > 0) {
-        await recordAudit(trx, { actor, organizationId: row.organizationId, clientAddress: request.ip, requestId: String(request.id) }, {
-          action: 'session-expired',
-          recordType: 'Session',
-          recordId: row.sessionId,
-        });
-      }
-    });
-    request.authProblem = 'SESSION_EXPIRED';
-    return;
-  }
-  if (idleMs > TOUCH_AFTER_MS) {
-    await db.updateTable('staffSessions').set({ lastSeenAt: sql`now()` }).where('id', '=', row.sessionId).execute();
-  }
-  request.actor = actor;
+}
+
+async function endIdleSession(db: Kysely<Database>, actor: Actor, request: FastifyRequest): Promise<void> {
+  if (actor.kind !== 'staff') return;
+  await db.transaction().execute(async (trx) => {
+    const ended = await trx
+      .updateTable('staffSessions')
+      .set({ endedAt: sql`now()`, endReason: 'inactivity' })
+      .where('id', '=', actor.sessionId)
+      .where('endedAt', 'is', null)
+      .executeTakeFirst();
+    if (Number(ended.numUpdatedRows) > 0) {
+      await recordAudit(trx, { actor, organizationId: actor.organizationId, clientAddress: request.ip, requestId: String(request.id) }, {
+        action: 'session-expired',
+        recordType: 'Session',
+        recordId: actor.sessionId,
+      });
+    }
+  });
 }

@@ -66,7 +66,9 @@ describe('sign-in', () => {
     const { username } = await makeStaffMember(t.db, organizationId, ['front-desk']);
     const client = await signInAs(t.app, username, TEST_PASSWORD);
     expect((await client.request({ method: 'GET', url: '/api/session' })).statusCode).toBe(200);
+    // 16 minutes pass: far longer than the server keeps a session it has looked up
     await t.db.updateTable('staffSessions').set({ lastSeenAt: sql`now() - interval '16 minutes'` }).where('endedAt', 'is', null).execute();
+    t.app.staffSessions.clear();
     const expired = await client.request({ method: 'GET', url: '/api/session' });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().error.code).toBe('SESSION_EXPIRED');

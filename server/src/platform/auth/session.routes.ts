@@ -66,7 +66,7 @@ export async function sessionRoutes(appInstance: FastifyInstance): Promise<void>
     const signedIn = await signIn(app.db, request.body, { clientAddress: request.ip, requestId: String(request.id) });
     setSessionCookie(app, reply, signedIn.sessionToken);
     request.cookies[SESSION_COOKIE] = signedIn.sessionToken;
-    await authenticate(app.db, request);
+    await authenticate(app.db, app.staffSessions, request);
     return loadSessionView(app, staffActor(request.actor));
   });
 
@@ -80,6 +80,8 @@ export async function sessionRoutes(appInstance: FastifyInstance): Promise<void>
       await trx.updateTable('staffSessions').set({ endedAt: sql`now()`, endReason: 'signed out' }).where('id', '=', actor.sessionId).execute();
       await recordAudit(trx, request.auditContext(), { action: 'sign-out', recordType: 'Session', recordId: actor.sessionId });
     });
+    // this process's next request must not find the ended session kept (other processes hear the trigger)
+    app.staffSessions.clear();
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });

@@ -10,6 +10,7 @@ import { openTestDatabase, testEngine } from '../../../test/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { createTask, publishLiveEvent } from '../index.js';
 import { pruneLiveEvents } from './live-hub.js';
+import { LIVE_CHANNEL } from './publish-live-event.js';
 import { isSessionOpen } from './live-session.js';
 import { sql } from 'kysely';
 
@@ -177,7 +178,7 @@ describe('GET /api/live (server-sent events)', () => {
 
   it.runIf(testEngine === 'postgres')('keeps delivering after the LISTEN connection drops, and catches up on what committed meanwhile', async () => {
     const stream = await subscribe('test:reconnect');
-    const killed = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %' and pg_terminate_backend(pid)`.execute(database.db);
+    const killed = await sql<{ pid: number }>`select pid, pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = ${`listen ${LIVE_CHANNEL}`}`.execute(database.db);
     expect(killed.rows).toHaveLength(1);
     await publish('test:reconnect', { n: 'while-down' });
     await stream.waitFor(1, 5000);

@@ -5,6 +5,7 @@ import type { AuditContext } from '../audit/record-audit.js';
 import type { Database } from '../db/schema.js';
 import type { Engine } from '../db/database.js';
 import type { RoutePolicy } from '../policy/policy-table.js';
+import type { StaffSessionCache } from '../auth/staff-session-cache.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -21,6 +22,8 @@ declare module 'fastify' {
     db: Kysely<Database>;
     engine: Engine;
     config: Config;
+    /** Staff sessions looked up recently (see StaffSessionCache for how they are forgotten). */
+    staffSessions: StaffSessionCache;
     /** Every route registered, with its policy: what the route-policy test walks. */
     registeredRoutes: RegisteredRoute[];
   }

@@ -32,7 +32,7 @@ export function registerAccessControl(app: FastifyInstance): void {
       request.log.error({ route: request.routeOptions.url }, 'route has no policy entry; refused');
       throw new AppError('FORBIDDEN_BY_POLICY', { message: 'This endpoint has no access policy, so it is refused.' });
     }
-    await authenticate(app.db, request);
+    await authenticate(app.db, app.staffSessions, request);
     const actor = request.actor;
     if (!actor) throw new AppError(request.authProblem ?? 'NOT_SIGNED_IN');
     if (actor.kind === 'staff' && !actor.secondFactorPassed && !SECOND_FACTOR_SETUP_ACTIONS.has(policy)) {
