@@ -61,7 +61,16 @@ class PreparingClient extends pg.Client {
         name = `medassist_${createHash('sha1').update(text).digest('hex')}`;
         this.names.set(text, name);
       }
-      if (name) return (super.query as unknown as (config: pg.QueryConfig) => never)({ name, text, values });
+      if (name) {
+        // A Query built from the text (not from a config object, which pg copies property by
+        // property on every call: a few per cent of the server's CPU), then named.
+        const query = new pg.Query(text, values) as pg.Query & { name?: string; callback?: (error: Error | null, result: pg.QueryResult) => void };
+        query.name = name;
+        return new Promise<pg.QueryResult>((resolve, reject) => {
+          query.callback = (error, result) => (error ? reject(error) : resolve(result));
+          (super.query as unknown as (submittable: pg.Query) => void)(query);
+        }) as never;
+      }
     }
     return (super.query as unknown as (...rest: unknown[]) => never)(...args);
   }
