@@ -54,6 +54,7 @@ export const errorCatalogue = {
   OVERBOOK_REASON_REQUIRED: { status: 422, message: 'An overbook needs a reason.' },
   AFTER_VISIT_TEMPLATE_EXISTS: { status: 409, message: 'The clinic already has instructions for that diagnosis or procedure in this language. Edit them instead.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a moment and try again.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The database cannot be reached for a moment (it may be restarting). Try again shortly.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong on our side. The error was logged with its request id.' },
 } as const;
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { fhirRoutes } from './fhir/fhir.routes.js';
 import { baseUrlOf, registerFhirContentTypes } from './fhir/core/fhir-http.js';
-import { toOutcome, FHIR_JSON } from './fhir/core/operation-outcome.js';
+import { replyWithOutcome } from './fhir/core/operation-outcome.js';
 import { bulkExportRoutes } from './fhir/export/bulk-export.routes.js';
 import { importRoutes } from './fhir/import/import.routes.js';
 
@@ -11,10 +11,7 @@ export async function interopRoutes(app: FastifyInstance): Promise<void> {
   // A sibling plugin (same prefix) so NDJSON downloads are not held to the FHIR plugin's JSON-only Accept check.
   await app.register(async (bulk) => {
     registerFhirContentTypes(bulk);
-    bulk.setErrorHandler((error, request, reply) => {
-      const { status, body } = toOutcome(error, request.log, String(request.id));
-      return reply.status(status).type(FHIR_JSON).send(body);
-    });
+    bulk.setErrorHandler(replyWithOutcome);
     await bulk.register(bulkExportRoutes, {
       contextOf: (request) => ({ audit: request.auditContext(), organizationId: request.actor!.organizationId, actor: request.actor!, baseUrl: baseUrlOf(request) }),
     });

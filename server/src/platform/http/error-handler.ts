@@ -2,10 +2,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { errorCatalogue, type ErrorBody, type FieldIssue } from '../../../../contracts/errors.js';
 import { AppError } from './app-error.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../db/database-unavailable.js';
 
 /**
  * One place that turns failures into `{ error: { code, message, field?, issues?, requestId } }`.
- * Anything unexpected is logged with its request id only (no patient data) and answered as 500.
+ * A database that cannot be reached is answered 503 with Retry-After. Anything unexpected is logged
+ * with its request id only (no patient data) and answered as 500.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -54,6 +56,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return send(error.statusCode === 415 ? 415 : 400, {
         error: { code: 'MALFORMED_REQUEST', message: detail, field: '(body)', requestId },
       });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: { name: error.name, code: error.code }, requestId }, 'database unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return send(503, { error: { code: 'SERVICE_UNAVAILABLE', message: errorCatalogue.SERVICE_UNAVAILABLE.message, requestId } });
     }
     // Driver messages can quote row values (patient data), so only the kind, code and call sites are logged.
     const withConstraint = error as FastifyError & { constraint?: string };

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { AppError } from '../../../platform/index.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../../platform/db/database-unavailable.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
@@ -65,16 +66,24 @@ export function toOutcome(error: unknown, log?: FastifyInstance['log'], requestI
       body: outcome([errorIssue(fastifyError.statusCode === 429 ? 'throttled' : 'structure', isJson ? 'The body is not valid JSON.' : fastifyError.message)]),
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    log?.error({ err: { name: fastifyError.name, code: fastifyError.code }, requestId }, 'database unavailable');
+    return { status: 503, body: outcome([errorIssue('transient', 'The database cannot be reached for a moment (it may be restarting). Try again shortly.')]) };
+  }
   log?.error({ err: { name: fastifyError.name, code: fastifyError.code, at: fastifyError.stack?.split('\n').slice(1, 8).join('\n') }, requestId }, 'unhandled FHIR error');
   return { status: 500, body: outcome([errorIssue('exception', `Something went wrong on our side. Request id ${requestId ?? ''}.`)]) };
 }
 
+/** Answers a failed FHIR request with its OperationOutcome (and Retry-After when the database is away). */
+export function replyWithOutcome(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body } = toOutcome(error, request.log, String(request.id));
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return reply.status(status).type(FHIR_JSON).send(body);
+}
+
 /** The FHIR area answers every error as an OperationOutcome (its own handler, encapsulated in the FHIR plugin). */
 export function registerFhirErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toOutcome(error, request.log, String(request.id));
-    return reply.status(status).type(FHIR_JSON).send(body);
-  });
+  app.setErrorHandler(replyWithOutcome);
   app.setNotFoundHandler((request, reply) => {
     return reply.status(404).type(FHIR_JSON).send(outcome([errorIssue('not-found', `No FHIR endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`)]));
   });
