@@ -12,6 +12,7 @@ import * as fhirBulk from './2026-11-24-0011-fhir-bulk.js';
 import * as fhirPatientNames from './2026-11-24-0014-fhir-patient-names.js';
 import * as patientSuffix from './2026-11-24-0015-patient-suffix.js';
 import * as staffAuthNotify from './2026-11-24-0016-staff-auth-notify.js';
+import * as patientSearchNameTrigrams from './2026-11-24-0017-patient-search-name-trigrams.js';
 
 export interface Migration {
   name: string;
@@ -19,4 +20,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order it runs. Add new ones at the end. */
-export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks, reminders, fhir, examRoom, fhirClinical, afterVisitOutbox, fhirBulk, fhirPatientNames, patientSuffix, staffAuthNotify];
+export const migrations: readonly Migration[] = [platform, patients, patientSearch, schedulingAndFlow, liveEventsAndTasks, reminders, fhir, examRoom, fhirClinical, afterVisitOutbox, fhirBulk, fhirPatientNames, patientSuffix, staffAuthNotify, patientSearchNameTrigrams];
