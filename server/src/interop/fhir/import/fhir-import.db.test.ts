@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,17 @@ describe('npm run import: Synthea transaction Bundles', () => {
     }
     expect(first.patients).toBe(files.all.Patient);
     expect(await patientRows()).toBe(files.ids.Patient!.size);
+    // and left the planner statistics of what it loaded (vacuum and analyze count the rows exactly)
+    const counted = await sql<{ relname: string; reltuples: number }>`
+      select relname, reltuples::float8 as reltuples from pg_class where relname in ('patients', 'fhir_resources', 'observations') order by relname`.execute(setup.t.db);
+    const actual = await sql<{ patients: number; fhirResources: number; observations: number }>`
+      select (select count(*) from patients)::float8 as patients, (select count(*) from fhir_resources)::float8 as fhir_resources,
+             (select count(*) from observations)::float8 as observations`.execute(setup.t.db);
+    expect(counted.rows).toEqual([
+      { relname: 'fhir_resources', reltuples: actual.rows[0]!.fhirResources },
+      { relname: 'observations', reltuples: actual.rows[0]!.observations },
+      { relname: 'patients', reltuples: actual.rows[0]!.patients },
+    ]);
   });
 
   it('changes nothing when the same import runs again', async () => {

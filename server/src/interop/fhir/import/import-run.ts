@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../platform/db/schema.js';
 import type { FhirContext } from '../core/resource-definition.js';
 import { addResult, emptyResult, importUnit, isRetryable, resourcesIn, splitOutsideParties, type ImportUnit, type UnitResult } from './import-unit.js';
@@ -187,5 +187,11 @@ export async function runImport(
       }
     }));
   }
+  // A large import leaves the planner without statistics for what it loaded, and the upserts leave
+  // dead rows behind; until autovacuum gets round to it, searches can plan and scan badly.
+  if (progress.resources > 0) await sql`vacuum (analyze) ${sql.raw(IMPORTED_TABLES.join(', '))}`.execute(db);
   return total;
 }
+
+/** The tables an import writes (through the FHIR mapping): refreshed once it is done. */
+const IMPORTED_TABLES = ['patients', 'fhir_resources', 'fhir_resource_history', 'observations', 'encounters', 'problems', 'allergies', 'immunizations', 'medications'];
