@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { Actor } from './actor.js';
 import { hashToken } from './secrets.js';
 import { recordAudit } from '../audit/record-audit.js';
-import type { KnownStaffSession, StaffSessionCache } from './staff-session-cache.js';
+import type { KnownStaffSession, StaffActor, StaffSessionCache } from './staff-session-cache.js';
 
 export const SESSION_COOKIE = 'medassist_session';
 // Touching the session on every request would write on every read; a 15-second grain is
@@ -68,12 +68,9 @@ export async function authenticate(db: Kysely<Database>, sessions: StaffSessionC
     request.authProblem = 'SESSION_EXPIRED';
     return;
   }
-  if (idleMs > TOUCH_AFTER_MS) {
-    await db.updateTable('staffSessions').set({ lastSeenAt: sql`now()` }).where('id', '=', session.actor.sessionId).execute();
-    session.lastSeenAt = now;
-  }
-  if (session === known) sessions.touched(tokenHash, session.lastSeenAt);
-  else sessions.remember(tokenHash, session, now);
+  const touch = idleMs > TOUCH_AFTER_MS;
+  if (touch) await db.updateTable('staffSessions').set({ lastSeenAt: sql`now()` }).where('id', '=', session.actor.sessionId).execute();
+  if (touch || session !== known) sessions.remember(tokenHash, touch ? { ...session, lastSeenAt: now } : session, now);
   request.actor = session.actor;
 }
 
@@ -114,8 +111,7 @@ async function lookUpStaffSession(db: Kysely<Database>, tokenHash: string): Prom
   };
 }
 
-async function endIdleSession(db: Kysely<Database>, actor: Actor, request: FastifyRequest): Promise<void> {
-  if (actor.kind !== 'staff') return;
+async function endIdleSession(db: Kysely<Database>, actor: StaffActor, request: FastifyRequest): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const ended = await trx
       .updateTable('staffSessions')

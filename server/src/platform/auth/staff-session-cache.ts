@@ -1,13 +1,13 @@
 import type { Actor } from './actor.js';
 
-type StaffActor = Extract<Actor, { kind: 'staff' }>;
+export type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
 /** A staff session as authentication last found it in the database. */
 export interface KnownStaffSession {
-  actor: StaffActor;
+  readonly actor: StaffActor;
   /** When the session was last seen (ms), as this process knows it: another process may know later. */
-  lastSeenAt: number;
-  inactivityTimeoutMs: number;
+  readonly lastSeenAt: number;
+  readonly inactivityTimeoutMs: number;
 }
 
 /** The channel a database trigger notifies when a session ends or a staff member's roles, name or state change. */
@@ -47,12 +47,6 @@ export class StaffSessionCache {
     if (!session.actor.secondFactorPassed) return;
     if (this.entries.size >= this.maxEntries && !this.entries.has(tokenHash)) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(tokenHash, { ...session, until: now + this.ttlMs });
-  }
-
-  /** The session was touched (last seen) at `at`. */
-  touched(tokenHash: string, at: number): void {
-    const entry = this.entries.get(tokenHash);
-    if (entry) entry.lastSeenAt = at;
   }
 
   forget(tokenHash: string): void {
