@@ -17,7 +17,19 @@ interface SourceRow {
   sortKey?: string;
 }
 
-const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+const camelKeys = new Map<string, string>();
+/** A mapped row's column name in camelCase; the few dozen names are converted once per process. */
+function camel(key: string): string {
+  let converted = camelKeys.get(key);
+  if (converted === undefined) camelKeys.set(key, (converted = key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())));
+  return converted;
+}
+
+/**
+ * Only what a candidate is made of: a type's source also has its search columns (names, codes,
+ * dates…), which are for the where clause and would otherwise be computed and sent for every row.
+ */
+const CANDIDATE_COLUMNS = sql.raw('r.id, r.version_id, r.last_updated, r.resource_text, r.is_fresh, r.row_text, r.patient_id, r.deleted');
 
 function toCandidate(row: SourceRow): Candidate & { sortKey?: string } {
   const mapped = row.rowText ? (JSON.parse(row.rowText) as Record<string, unknown>) : null;
@@ -36,7 +48,7 @@ function toCandidate(row: SourceRow): Candidate & { sortKey?: string } {
 
 /** One resource of the type by id (deleted ones included, so callers can tell gone from never-was). */
 export async function findCandidate(db: Db, definition: ResourceDefinition, context: FhirContext, id: string): Promise<Candidate | null> {
-  const result = await sql<SourceRow>`select r.* from ${definition.source(context.organizationId, context.actor, id)} as r where r.id = ${id}`.execute(db);
+  const result = await sql<SourceRow>`select ${CANDIDATE_COLUMNS} from ${definition.source(context.organizationId, context.actor, id)} as r where r.id = ${id}`.execute(db);
   return result.rows[0] ? toCandidate(result.rows[0]) : null;
 }
 
@@ -55,7 +67,7 @@ export async function searchCandidates(
   }
   const direction = sql.raw(query.descending ? 'desc' : 'asc');
   const result = await sql<SourceRow>`
-    select r.*, coalesce((${query.sortKey})::text, '') as sort_key
+    select ${CANDIDATE_COLUMNS}, coalesce((${query.sortKey})::text, '') as sort_key
     from ${definition.source(context.organizationId, context.actor, undefined, query.narrowing)} as r
     where ${sql.join(conditions, sql` and `)}
     order by ${key} ${direction}, ${id} ${direction}
@@ -66,7 +78,7 @@ export async function searchCandidates(
 /** Resources of the type matching `where` (not deleted), at most `limit`, in id order: `_include` and `_revinclude` targets. */
 export async function findCandidatesWhere(db: Db, definition: ResourceDefinition, context: FhirContext, where: RawBuilder<boolean>, limit: number): Promise<Candidate[]> {
   const result = await sql<SourceRow>`
-    select r.* from ${definition.source(context.organizationId, context.actor)} as r where not r.deleted and ${where} order by r.id collate "C" limit ${limit}`.execute(db);
+    select ${CANDIDATE_COLUMNS} from ${definition.source(context.organizationId, context.actor)} as r where not r.deleted and ${where} order by r.id collate "C" limit ${limit}`.execute(db);
   return result.rows.map(toCandidate);
 }
 

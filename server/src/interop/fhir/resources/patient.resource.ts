@@ -107,7 +107,8 @@ export const patientDefinition: ResourceDefinition = {
           f.resource::text as resource_text,
           coalesce(f.resource, '{}'::jsonb) as stored,
           (f.id is not null and (p.id is null or p.version = f.version_id)) as is_fresh,
-          case when p.id is null then null else to_jsonb(p)::text end as row_text,
+          -- The register row is only needed when the stored resource is stale (edited in the app since).
+          case when p.id is null or (f.id is not null and p.version = f.version_id) then null else to_jsonb(p)::text end as row_text,
           p.id as patient_id,
           coalesce(f.deleted, false) as deleted,
           p.mrn, p.family_name, p.given_name, p.middle_name, p.preferred_name, p.name_suffix, p.date_of_birth, p.sex_at_birth,
