@@ -4,7 +4,8 @@ import { openTestDatabase } from '../../../test/test-database.js';
 import { makeOrganization } from '../../../test/factories.js';
 import type { DatabaseHandle } from '../../platform/db/database.js';
 import { generatePatients } from '../../demo/population-generator.js';
-import { findLikelyDuplicates, searchPatients } from './patients.repository.js';
+import { sql } from 'kysely';
+import { findLikelyDuplicates, reserveMrns, searchPatients, takeNextMrn } from './patients.repository.js';
 import { classifySearch } from './search-terms.js';
 import type { PatientsTable } from './patients.table.js';
 
@@ -92,5 +93,25 @@ describe('findLikelyDuplicates', () => {
     expect(byName.map((row) => row.id)).toContain(ids.john);
     const byPhone = await findLikelyDuplicates(database.db, organizationId, { givenName: 'Someone', familyName: 'Else', dateOfBirth: '2001-01-01', phones: ['2175550199'] });
     expect(byPhone.map((row) => row.id)).toEqual([ids.john]);
+  });
+});
+
+describe('MRN reservations', () => {
+  it('never give the same MRN twice, whether reserved on their own (concurrently) or inside a registration', async () => {
+    const { organizationId: clinic } = await makeOrganization(database.db, 'MRN Clinic');
+    const reserved = await Promise.all(Array.from({ length: 8 }, (_, index) => reserveMrns(database.db, clinic, index + 1)));
+    const inside = await database.db.transaction().execute((trx) => takeNextMrn(trx, clinic));
+    const all = [...reserved.flat(), inside];
+    expect(all).toHaveLength(37);
+    expect(new Set(all).size).toBe(37);
+    for (const range of reserved) expect(range.map(Number)).toEqual(range.map((_, index) => Number(range[0]) + index));
+    expect(Math.min(...all.map(Number))).toBe(1000001);
+  });
+
+  it('a reservation of its own leaves the connection committing synchronously for whatever runs next', async () => {
+    const { organizationId: clinic } = await makeOrganization(database.db, 'Durable Clinic');
+    await reserveMrns(database.db, clinic, 1);
+    const setting = await sql<{ synchronousCommit: string }>`show synchronous_commit`.execute(database.db);
+    expect(setting.rows[0]!.synchronousCommit).toBe('on');
   });
 });
