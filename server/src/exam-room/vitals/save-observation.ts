@@ -76,6 +76,11 @@ export interface SaveObservationOptions {
   lookups?: ObservationLookups;
   /** The caller already checked that repeatOfId is this patient's reading. */
   repeatOfChecked?: boolean;
+  /**
+   * Collects the reading's audit entry here instead of writing it at once: the caller writes it
+   * together with its own entries, in the same transaction, in one statement (FHIR creates).
+   */
+  auditEntries?: AuditEntry[];
   /** Field names in the error, e.g. { value: 'weight.value' } for the app's vitals form. */
   fieldNames?: Partial<Record<'value' | 'unit' | 'systolic' | 'diastolic' | 'code' | 'effectiveAt' | 'repeatOfId' | 'encounterId', string>>;
 }
@@ -434,7 +439,9 @@ export async function saveObservation(
     .values(prepared.values)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, context, observationAuditEntry(observation.id, patient.id, input, options));
+  const auditEntry = observationAuditEntry(observation.id, patient.id, input, options);
+  if (options.auditEntries) options.auditEntries.push(auditEntry);
+  else await recordAudit(trx, context, auditEntry);
 
   let remeasureOfAlertId: string | null = null;
   if (input.repeatOfId) {

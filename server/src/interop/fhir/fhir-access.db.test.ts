@@ -63,6 +63,27 @@ describe('FHIR access: scopes, policy and audit', () => {
     expect(JSON.stringify(search.details)).not.toContain('Accesso');
   });
 
+  it('audits an Observation create twice in one transaction: the FHIR write and the reading on the chart, both naming the patient', async () => {
+    const created = (await client({ method: 'POST', url: '/fhir/R4/Patient', headers: json, payload: patient })).json() as Patient;
+    const observation = {
+      resourceType: 'Observation', status: 'final',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, subject: { reference: `Patient/${created.id}` },
+      effectiveDateTime: new Date().toISOString(), valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    };
+    const response = await client({ method: 'POST', url: '/fhir/R4/Observation', headers: json, payload: observation });
+    expect(response.statusCode).toBe(201);
+    const stored = await setup.t.db.selectFrom('fhirResources').select('rowId').where('id', '=', (response.json() as { id: string }).id).executeTakeFirstOrThrow();
+    const entries = await setup.t.db.selectFrom('auditEvents').select(['action', 'recordType', 'recordId', 'patientId', 'requestId', 'details'])
+      .where('recordType', '=', 'Observation').where('recordId', 'in', [(response.json() as { id: string }).id, stored.rowId!]).orderBy('id').execute();
+    expect(entries.map((entry) => [entry.action, entry.recordId, entry.patientId])).toEqual([
+      ['create', stored.rowId, created.id],
+      ['create', (response.json() as { id: string }).id, created.id],
+    ]);
+    expect(entries[0]!.details).toMatchObject({ code: '8867-4', source: 'fhir' });
+    expect(entries[0]!.requestId).toBe(entries[1]!.requestId);
+  });
+
   it('serves staff as Practitioners (read-only) and the clinic and its locations as Organization and Location', async () => {
     const provider = await makeStaffMember(setup.t.db, setup.organizationId, ['provider'], { displayName: 'Grace Hopper' });
     const practitioner = (await client({ method: 'GET', url: `/fhir/R4/Practitioner/${provider.id}` })).json() as Practitioner;

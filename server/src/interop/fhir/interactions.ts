@@ -144,13 +144,13 @@ async function writeVersion(
   const { meta, ...content } = write.resource;
   const stored = { ...content, id, meta: { ...meta, versionId: String(versionId), lastUpdated: now.toISOString() } } as Resource;
   await storeVersion(trx, { organizationId: context.organizationId, resourceType: definition.type, id, versionId, lastUpdated: now, resource: stored, patientId: mapped.patientId, rowId: mapped.rowId ?? null });
-  await recordAudit(trx, context.audit, {
+  await recordAudit(trx, context.audit, [...(mapped.auditEntries ?? []), {
     action: current ? 'update' : 'create',
     recordType: definition.type,
     recordId: id,
     patientId: mapped.auditPatientId ?? mapped.patientId,
     details: { via: 'fhir', versionId, ...(mapped.warnings.length ? { warnings: mapped.warnings.map((warning) => warning.code) } : {}) },
-  });
+  }]);
   return { resource: stored, created: !current, warnings: mapped.warnings };
 }
 

@@ -1,7 +1,7 @@
 import type { RawBuilder, Transaction } from 'kysely';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { Actor } from '../../../platform/auth/actor.js';
-import type { AuditContext } from '../../../platform/audit/record-audit.js';
+import type { AuditContext, AuditEntry } from '../../../platform/audit/record-audit.js';
 import type { Database } from '../../../platform/db/schema.js';
 import type { PolicyAction } from '../../../platform/policy/policy-table.js';
 
@@ -67,6 +67,8 @@ export interface WriteResult {
   auditPatientId?: string | null;
   /** The clinical row the stored JSON is kept beside (fhir_resources.row_id), for the mapped clinical types. */
   rowId?: string | null;
+  /** Audit entries the mapping collected instead of writing; written with the write's own entry, in one statement. */
+  auditEntries?: AuditEntry[];
 }
 
 /** Everything the generic interactions need to serve one resource type. */

@@ -124,15 +124,25 @@ export function idOf(reference: Reference | undefined, type: string): string | u
 }
 
 /** What a patient reference names: a register row (mapped), a Patient kept as sent only (not on the register), or nothing. */
-export type PatientResolution = { kind: 'register'; patientId: string } | { kind: 'stored-only' };
+export type PatientResolution = { kind: 'register'; patientId: string; facts?: RegisterPatientFacts } | { kind: 'stored-only' };
+
+/** What a reading's interpretation needs of the patient (age and sex), when the lookup found the register row directly. */
+export interface RegisterPatientFacts { id: string; dateOfBirth: string; sexAtBirth: string }
 
 /** The patient a reference names, from what `lookup` found for its id (the same refusals as one by one). */
-export function patientResolutionOf(reference: Reference | undefined, path: string, lookup: (id: string) => { patientId: string | null } | undefined): PatientResolution {
+export function patientResolutionOf(
+  reference: Reference | undefined,
+  path: string,
+  lookup: (id: string) => { patientId: string | null; dateOfBirth?: string | null; sexAtBirth?: string | null } | undefined,
+): PatientResolution {
   const id = idOf(reference, 'Patient');
   if (!id) throw new FhirError(422, 'required', `${path} must reference a Patient (Patient/<id>).`, { expression: [path] });
   const row = lookup(id);
   if (!row) throw new FhirError(422, 'not-found', `${path} references Patient/${id}, which is not known here.`, { expression: [path] });
-  return row.patientId ? { kind: 'register', patientId: row.patientId } : { kind: 'stored-only' };
+  if (!row.patientId) return { kind: 'stored-only' };
+  return row.dateOfBirth && row.sexAtBirth
+    ? { kind: 'register', patientId: row.patientId, facts: { id: row.patientId, dateOfBirth: row.dateOfBirth, sexAtBirth: row.sexAtBirth } }
+    : { kind: 'register', patientId: row.patientId };
 }
 
 /**
@@ -142,10 +152,11 @@ export function patientResolutionOf(reference: Reference | undefined, path: stri
 export async function resolvePatientReference(trx: Transaction<Database>, organizationId: string, reference: Reference | undefined, path: string): Promise<PatientResolution> {
   const id = idOf(reference, 'Patient');
   const found = id
-    ? await sql<{ patientId: string | null }>`
-    select p.id::text as patient_id from patients as p where p.organization_id = ${organizationId} and p.id = ${isUuid(id) ? id : null}::uuid and p.status <> 'merged'
+    ? await sql<{ patientId: string | null; dateOfBirth: string | null; sexAtBirth: string | null }>`
+    select p.id::text as patient_id, p.date_of_birth, p.sex_at_birth from patients as p
+      where p.organization_id = ${organizationId} and p.id = ${isUuid(id) ? id : null}::uuid and p.status <> 'merged'
     union all
-    select f.patient_id::text from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = 'Patient' and f.id = ${id} and not f.deleted
+    select f.patient_id::text, null, null from fhir_resources as f where f.organization_id = ${organizationId} and f.resource_type = 'Patient' and f.id = ${id} and not f.deleted
     limit 1`.execute(trx)
     : { rows: [] };
   return patientResolutionOf(reference, path, () => found.rows[0]);

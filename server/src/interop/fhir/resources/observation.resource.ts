@@ -5,6 +5,7 @@ import { isVitalSignCode, saveObservation, type ObservationComponentInput, type 
 import { observationCategories, type InterpretationCode, type ObservationCategory, type ObservationComponent } from '../../../exam-room/exam-room.table.js';
 import { ALERT_WINDOW_MS, checkObservationBasics, checkObservationEncounter, isVitalInput, loadClinicVitalSettings, observationAuditEntry, prepareObservation, type SaveObservationOptions } from '../../../exam-room/vitals/save-observation.js';
 import { AppError, recordAudit } from '../../../platform/index.js';
+import type { AuditEntry } from '../../../platform/audit/record-audit.js';
 import { check, isUuid } from '../core/fhir-values.js';
 import type { ResourceDefinition, WriteResult } from '../core/resource-definition.js';
 import { lastUpdatedKey } from '../search/search-columns.js';
@@ -237,15 +238,17 @@ export const observationDefinition: ResourceDefinition = {
       return { patientId: null, auditPatientId: patient?.kind === 'register' ? patient.patientId : null, rowId: null, warnings: [] };
     }
     const observationContext = historyContextOf(context);
+    const auditEntries: AuditEntry[] = [];
     const saved = await asFhirRefusal(() => saveObservation(trx, observationContext, input, {
-      source: context.source ?? 'fhir', fieldNames: fieldNames(observation),
+      source: context.source ?? 'fhir', fieldNames: fieldNames(observation), auditEntries,
+      ...(patient?.kind === 'register' && patient.facts ? { lookups: { patient: patient.facts } } : {}),
       ...(previousRowId ? { correctionOf: { id: previousRowId, reason: 'Updated through FHIR' } } : {}),
     }), fieldNames(observation));
     const rowId = saved.observation.id;
     // A new row starts at version 1; a correction row takes the resource's version.
     if (versionId !== 1) await trx.updateTable('observations').set({ version: versionId }).where('id', '=', rowId).execute();
     if (previousRowId) await trx.updateTable('observations').set({ status: 'amended', replacedById: rowId }).where('id', '=', previousRowId).execute();
-    return { patientId: null, auditPatientId: input.patientId, rowId, warnings: [] };
+    return { patientId: null, auditPatientId: input.patientId, rowId, warnings: [], auditEntries };
   },
   async writeMappedBatch(trx, context, writes) {
     const organizationId = context.organizationId;
