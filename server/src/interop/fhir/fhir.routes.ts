@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Resource } from '@medplum/fhirtypes';
 import { processBundle } from './bundle.js';
 import { capabilityStatement } from './capability-statement.js';
-import { assertAcceptsJson, baseUrlOf, FHIR_BODY_LIMIT, FHIR_JSON, ifMatchVersion, registerFhirContentTypes, sendResource } from './core/fhir-http.js';
-import { authorize, authorizeWrite, createResource, present, readHistory, readResource, readVersion, supports, updateResource, type WriteOutcome } from './interactions.js';
+import { assertAcceptsJson, baseUrlOf, bundleText, FHIR_BODY_LIMIT, FHIR_JSON, ifMatchVersion, registerFhirContentTypes, sendCurrent, sendResource } from './core/fhir-http.js';
+import { authorize, authorizeWrite, createResource, presentForSending, readCurrent, readHistory, readVersion, supports, updateResource, type WriteOutcome } from './interactions.js';
 import { outcome, registerFhirErrorHandling } from './core/operation-outcome.js';
 import type { FhirContext } from './core/resource-definition.js';
 import { definitionOf, resourceDefinitions } from './core/resource-registry.js';
@@ -57,10 +57,11 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
     const definition = definitionOf(request.params.resourceType);
     supports(definition, 'search-type');
     await authorize(app.db, context, definition, 'search');
-    return searchResources(app.db, context, definition, parameters, (candidate) => present(definition, candidate, context.baseUrl), {
+    const bundle = await searchResources(app.db, context, definition, parameters, (candidate) => presentForSending(definition, candidate, context.baseUrl), {
       authorize: (included) => authorize(app.db, context, included, 'search'),
-      present: (included, candidate) => present(included, candidate, context.baseUrl),
+      present: (included, candidate) => presentForSending(included, candidate, context.baseUrl),
     });
+    return bundleText(bundle);
   };
   app.get<{ Params: TypeParams }>('/:resourceType', { config: read }, async (request, reply) => reply.type(FHIR_JSON).send(await search(request, queryOf(request))));
   app.post<{ Params: TypeParams }>('/:resourceType/_search', { config: read }, async (request, reply) => {
@@ -95,9 +96,11 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
     return answerWrite(request, reply, result);
   });
 
-  app.get<{ Params: InstanceParams }>('/:resourceType/:id', { config: read }, async (request, reply) =>
-    sendResource(reply, await readResource(app.db, contextOf(request), request.params.resourceType, request.params.id)),
-  );
+  app.get<{ Params: InstanceParams }>('/:resourceType/:id', { config: read }, async (request, reply) => {
+    const context = contextOf(request);
+    const { definition, candidate } = await readCurrent(app.db, context, request.params.resourceType, request.params.id);
+    return sendCurrent(reply, presentForSending(definition, candidate, context.baseUrl), candidate);
+  });
 
   app.put<{ Params: InstanceParams }>('/:resourceType/:id', { config: write, bodyLimit: FHIR_BODY_LIMIT }, async (request, reply) => {
     const context = contextOf(request);

@@ -6,6 +6,7 @@ import { scopesAllow } from '../../platform/auth/scopes.js';
 import type { Database } from '../../platform/db/schema.js';
 import { decide } from '../../platform/policy/policy-table.js';
 import { check, ID_PATTERN } from './core/fhir-values.js';
+import { StoredJson } from './core/fhir-http.js';
 import { FhirError } from './core/operation-outcome.js';
 import type { Candidate, FhirContext, Interaction, ResourceDefinition } from './core/resource-definition.js';
 import { definitionOf } from './core/resource-registry.js';
@@ -59,13 +60,25 @@ async function getCurrent(db: Kysely<Database> | Transaction<Database>, definiti
   return candidate;
 }
 
-/** Reads one resource and audits the read. */
-export async function readResource(db: Db, context: FhirContext, type: string, id: string): Promise<Resource> {
+/** As `present`, or the stored JSON's text itself when the type serves it as it is (nothing to parse or build). */
+export function presentForSending(definition: ResourceDefinition, candidate: Candidate, baseUrl: string): Resource | StoredJson {
+  if (definition.servesStoredWhenFresh && candidate.isFresh && candidate.storedText) return new StoredJson(candidate.storedText);
+  return present(definition, candidate, baseUrl);
+}
+
+/** Finds one resource's current version and audits the read. */
+export async function readCurrent(db: Db, context: FhirContext, type: string, id: string): Promise<{ definition: ResourceDefinition; candidate: Candidate }> {
   const definition = definitionOf(type);
   supports(definition, 'read');
   if (!db.isTransaction) await authorize(db as Kysely<Database>, context, definition, 'read');
   const candidate = await getCurrent(db, definition, context, id);
   await recordAudit(db, context.audit, { action: 'read', recordType: type, recordId: id, patientId: definition.auditPatientId?.(candidate) ?? null, details: { via: 'fhir' } });
+  return { definition, candidate };
+}
+
+/** Reads one resource and audits the read. */
+export async function readResource(db: Db, context: FhirContext, type: string, id: string): Promise<Resource> {
+  const { definition, candidate } = await readCurrent(db, context, type, id);
   return present(definition, candidate, context.baseUrl);
 }
 

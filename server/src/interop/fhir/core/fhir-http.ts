@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { FHIR_JSON, FhirError } from './operation-outcome.js';
 
 export { FHIR_JSON };
@@ -29,6 +29,40 @@ export function assertAcceptsJson(request: FastifyRequest): void {
 
 export function baseUrlOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/fhir/R4`;
+}
+
+/**
+ * A resource's JSON text exactly as stored, sent without parsing and serializing it again. Wherever
+ * it is serialized as a value instead, it becomes the resource it holds.
+ */
+export class StoredJson {
+  constructor(readonly text: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+/** An object's members as JSON text, without the braces (empty for an empty object). */
+const membersOf = (value: object) => JSON.stringify(value).slice(1, -1);
+
+/** A Bundle's JSON text, with the entries' stored resources spliced in as they are. */
+export function bundleText(bundle: Bundle): string {
+  const { entry, ...head } = bundle;
+  if (!entry?.length) return JSON.stringify(bundle);
+  const entries = entry.map((item: BundleEntry) => {
+    const { resource, ...rest } = item as Omit<BundleEntry, 'resource'> & { resource?: unknown };
+    if (!(resource instanceof StoredJson)) return JSON.stringify(item);
+    const members = membersOf(rest);
+    return `{${members ? `${members},` : ''}"resource":${resource.text}}`;
+  });
+  const members = membersOf(head);
+  return `{${members ? `${members},` : ''}"entry":[${entries.join(',')}]}`;
+}
+
+/** One resource's current version: ETag and Last-Modified from the version, the body as stored or presented. */
+export function sendCurrent(reply: FastifyReply, body: Resource | StoredJson, version: { versionId: number; lastUpdated: Date }): FastifyReply {
+  reply.header('etag', `W/"${version.versionId}"`).header('last-modified', version.lastUpdated.toUTCString());
+  return reply.status(200).type(FHIR_JSON).send(body instanceof StoredJson ? body.text : body);
 }
 
 /** ETag, Last-Modified and Location (when created or updated) for one resource version. */

@@ -51,6 +51,8 @@ export interface Candidate {
   versionId: number;
   lastUpdated: Date;
   stored: Resource | null;
+  /** The stored JSON's text, as the database gave it (parsed into `stored` only when something reads that). */
+  storedText?: string | null;
   isFresh: boolean;
   /** The mapped Medassist row (camelCase keys), when there is one. */
   row: Record<string, unknown> | null;
@@ -91,6 +93,11 @@ export interface ResourceDefinition {
   source(organizationId: string, actor: Actor, id?: string, narrowing?: SearchNarrowing): RawBuilder<unknown>;
   /** The resource as read: the stored JSON when fresh, otherwise generated from the row (over the stored JSON). */
   toResource(candidate: Candidate, baseUrl: string): Resource;
+  /**
+   * Set when toResource answers the stored JSON itself whenever it is the current version: reads and
+   * searches then send the stored text as it is, without parsing and serializing it again.
+   */
+  servesStoredWhenFresh?: boolean;
   /** Content checks beyond the generic ones; throws FhirError(422) naming the element. */
   validate?(resource: Resource): void;
   /**

@@ -33,17 +33,25 @@ const CANDIDATE_COLUMNS = sql.raw('r.id, r.version_id, r.last_updated, r.resourc
 
 function toCandidate(row: SourceRow): Candidate & { sortKey?: string } {
   const mapped = row.rowText ? (JSON.parse(row.rowText) as Record<string, unknown>) : null;
-  return {
+  const candidate = {
     id: row.id,
     versionId: Number(row.versionId),
     lastUpdated: new Date(row.lastUpdated),
-    stored: row.resourceText ? (JSON.parse(row.resourceText) as Resource) : null,
+    storedText: row.resourceText,
     isFresh: row.isFresh,
     row: mapped ? Object.fromEntries(Object.entries(mapped).map(([key, value]) => [camel(key), value])) : null,
     patientId: row.patientId,
     deleted: row.deleted,
     ...(row.sortKey !== undefined ? { sortKey: row.sortKey } : {}),
-  };
+  } as Candidate & { sortKey?: string };
+  // Parsed on first use only: a page of resources served as stored is never parsed at all. An own,
+  // enumerable property, so a spread copy of the candidate keeps it.
+  let parsed: Resource | null | undefined;
+  Object.defineProperty(candidate, 'stored', {
+    enumerable: true,
+    get: () => (parsed === undefined ? (parsed = row.resourceText ? (JSON.parse(row.resourceText) as Resource) : null) : parsed),
+  });
+  return candidate;
 }
 
 /** One resource of the type by id (deleted ones included, so callers can tell gone from never-was). */

@@ -35,6 +35,7 @@ const fromRow = <T extends Resource>(candidate: { stored: Resource | null; isFre
  * plus outside clinicians imported through FHIR, which are stored as sent and never become staff.
  */
 export const practitionerDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Practitioner',
   interactions: directoryInteractions,
   searchParameters: directoryParameters,
@@ -72,6 +73,7 @@ export const practitionerDefinition: ResourceDefinition = {
 
 /** Organization: our own (the tenant) read-only; imported ones describe outside parties and never create tenants. */
 export const organizationDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Organization',
   interactions: directoryInteractions,
   searchParameters: directoryParameters,
@@ -98,6 +100,7 @@ export const organizationDefinition: ResourceDefinition = {
 
 /** Location: the clinic's own locations read-only; imported ones describe outside places and never become clinic locations. */
 export const locationDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Location',
   interactions: directoryInteractions,
   searchParameters: directoryParameters,

@@ -85,6 +85,7 @@ function encounterFields(encounter: Encounter, patientId: string, providerId: st
  * references name them, the reason. Encounters of a Patient off the register are kept as sent.
  */
 export const encounterDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Encounter',
   interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],
   searchParameters: [

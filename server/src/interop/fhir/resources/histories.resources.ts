@@ -107,6 +107,7 @@ function conditionInput(condition: Condition, encounterId: string | null) {
 const conditionPaths = { description: 'Condition.code', 'code.code': 'Condition.code', clinicalStatus: 'Condition.clinicalStatus', onset: 'Condition.onsetDateTime', encounterId: 'Condition.encounter' };
 
 export const conditionDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Condition',
   interactions: writable,
   searchParameters: [
@@ -271,6 +272,7 @@ function allergyInput(allergy: AllergyIntolerance) {
 const allergyPaths = { 'substance.text': 'AllergyIntolerance.code', 'substance.code': 'AllergyIntolerance.code', 'substance.system': 'AllergyIntolerance.code', onset: 'AllergyIntolerance.onsetDateTime', severity: 'AllergyIntolerance.reaction', criticality: 'AllergyIntolerance.criticality' };
 
 export const allergyIntoleranceDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'AllergyIntolerance',
   interactions: writable,
   searchParameters: [
@@ -370,6 +372,7 @@ function medicationDefinition(type: 'MedicationStatement' | 'MedicationRequest')
     ? ['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken']
     : ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'];
   return {
+    servesStoredWhenFresh: true,
     type,
     interactions: writable,
     searchParameters: [
@@ -510,6 +513,7 @@ function immunizationInput(immunization: Immunization, encounterId: string | nul
 }
 
 export const immunizationDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Immunization',
   interactions: writable,
   searchParameters: [

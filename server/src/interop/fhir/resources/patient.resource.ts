@@ -61,6 +61,7 @@ function nameNarrowing(organizationId: string, narrowing: SearchNarrowing | unde
 }
 
 export const patientDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Patient',
   interactions: ['read', 'vread', 'update', 'history-instance', 'create', 'search-type'],
   searchParameters: [

@@ -26,6 +26,7 @@ async function checkPatientReferences(trx: Transaction<Database>, context: FhirC
  * clinicians' roles imported through FHIR, stored as sent.
  */
 export const practitionerRoleDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'PractitionerRole',
   interactions: writable,
   searchParameters: [
@@ -79,6 +80,7 @@ export const practitionerRoleDefinition: ResourceDefinition = {
 
 /** Communication: messages exchanged about a patient, stored as sent (searchable by patient, category, sent). */
 export const communicationDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Communication',
   interactions: writable,
   searchParameters: [
@@ -114,6 +116,7 @@ export const communicationDefinition: ResourceDefinition = {
 
 /** DocumentReference: documents about a patient (advance directives, outside summaries), stored as sent. */
 export const documentReferenceDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'DocumentReference',
   interactions: writable,
   searchParameters: [
@@ -161,6 +164,7 @@ const slotKey = sql<string>`to_char(r.start at time zone 'UTC', 'YYYY-MM-DD"T"HH
  * booked appointment of the provider overlaps), plus outside slots stored as sent.
  */
 export const slotDefinition: ResourceDefinition = {
+  servesStoredWhenFresh: true,
   type: 'Slot',
   interactions: writable,
   searchParameters: [

@@ -3,6 +3,7 @@ import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { recordAudit } from '../../../platform/index.js';
 import type { Database } from '../../../platform/db/schema.js';
 import { FhirError } from '../core/operation-outcome.js';
+import type { StoredJson } from '../core/fhir-http.js';
 import type { Candidate, FhirContext, ResourceDefinition, SearchNarrowing, SearchParameterDefinition } from '../core/resource-definition.js';
 import { definitionOf } from '../core/resource-registry.js';
 import { countCandidates, findCandidatesWhere, searchCandidates } from '../core/resource-store.repository.js';
@@ -129,7 +130,7 @@ export async function searchResources(
   context: FhirContext,
   definition: ResourceDefinition,
   parameters: URLSearchParams,
-  present: (candidate: Candidate) => import('@medplum/fhirtypes').Resource,
+  present: (candidate: Candidate) => Resource | StoredJson,
   includeAccess?: IncludeAccess,
 ): Promise<Bundle> {
   const parsed = parseSearch(definition, parameters);
@@ -146,7 +147,7 @@ export async function searchResources(
 /** How a search presents and authorizes the resources `_include`/`_revinclude` add (the caller's interactions). */
 export interface IncludeAccess {
   authorize(definition: ResourceDefinition): Promise<void>;
-  present(definition: ResourceDefinition, candidate: Candidate): Resource;
+  present(definition: ResourceDefinition, candidate: Candidate): Resource | StoredJson;
 }
 
 /** The resources the page's `_include`/`_revinclude` parameters add, each once and never one of the matches. */
@@ -174,7 +175,7 @@ async function includedEntries(trx: Db, context: FhirContext, parsed: ParsedSear
       seen.add(key);
       const patientId = type.auditPatientId?.(candidate);
       if (patientId) patientIds.push(patientId);
-      entries.push({ fullUrl: `${context.baseUrl}/${key}`, resource: access.present(type, candidate), search: { mode: 'include' } });
+      entries.push({ fullUrl: `${context.baseUrl}/${key}`, resource: access.present(type, candidate) as Resource, search: { mode: 'include' } });
     }
   }
   return { entries, patientIds };
@@ -186,7 +187,7 @@ async function searchPage(
   definition: ResourceDefinition,
   parsed: ParsedSearch,
   selfUrl: string,
-  present: (candidate: Candidate) => import('@medplum/fhirtypes').Resource,
+  present: (candidate: Candidate) => Resource | StoredJson,
   includeAccess?: IncludeAccess,
 ): Promise<Bundle> {
   {
@@ -218,7 +219,8 @@ async function searchPage(
       ...(total !== undefined ? { total } : {}),
       link: links,
       entry: [
-        ...page.map((candidate) => ({ fullUrl: `${context.baseUrl}/${definition.type}/${candidate.id}`, resource: present(candidate), search: { mode: 'match' as const } })),
+        // A StoredJson stands in for its resource: bundleText splices its text in, JSON.stringify parses it.
+        ...page.map((candidate) => ({ fullUrl: `${context.baseUrl}/${definition.type}/${candidate.id}`, resource: present(candidate) as Resource, search: { mode: 'match' as const } })),
         ...included.entries,
       ],
     };
