@@ -1,8 +1,9 @@
 // FHIR: Synthea import rate (PGlite and PostgreSQL), then the FHIR API under 10 connections on
-// PostgreSQL with the server running as 2 cluster workers (WORKERS=2, both cores): Patient read by
-// id, Patient search by name, Observation create (Patient create while Observation is not served),
-// and a 100-entry transaction Bundle. Prints figures comparable with the issue's Medplum numbers.
-//   npm run build && npx tsx bench/fhir.bench.ts [--copies 40] [--seconds 10]
+// PostgreSQL with the server running as 2 cluster workers (WORKERS=2, both cores; --workers 1 for
+// one process): Patient read by id, Patient search by name, Observation create (Patient create while
+// Observation is not served), and a 100-entry transaction Bundle. Prints figures comparable with the
+// issue's Medplum numbers.
+//   npm run build && npx tsx bench/fhir.bench.ts [--copies 40] [--seconds 10] [--workers 2]
 //   BENCH_DATABASE_URL=postgres://… (default: medassist_bench_fhir on the local server, recreated)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -84,10 +85,10 @@ async function importRate(engine: 'pglite' | 'postgres', databaseUrl: string, co
   }
 }
 
-function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
+function startServer(databaseUrl: string, port: number, workers: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['dist/server/main.js'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WORKERS: '2', LOG_LEVEL: 'warn', DEMO_PATIENTS: '0', REMINDER_INTERVAL_MS: '0' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WORKERS: String(workers), LOG_LEVEL: 'warn', DEMO_PATIENTS: '0', REMINDER_INTERVAL_MS: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -100,7 +101,7 @@ function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
 }
 
 /** `CONNECTIONS` loops sending requests for `seconds`; req/s and p50/p99. */
-async function load(name: string, seconds: number, send: (loop: number, round: number) => Promise<HttpAnswer>, perRequest = 1): Promise<Figure[]> {
+async function load(name: string, seconds: number, workers: number, send: (loop: number, round: number) => Promise<HttpAnswer>, perRequest = 1): Promise<Figure[]> {
   const durations: number[] = [];
   let failures = 0;
   const until = performance.now() + seconds * 1000;
@@ -117,15 +118,15 @@ async function load(name: string, seconds: number, send: (loop: number, round: n
   const sorted = durations.sort((a, b) => a - b);
   const rate = durations.length / elapsed;
   return [
-    { benchmark: BENCHMARK, metric: `${name}: req/s (${CONNECTIONS} connections, 2 workers)`, value: `${Math.round(rate).toLocaleString('en-US')}/s${perRequest > 1 ? ` = ${Math.round(rate * perRequest).toLocaleString('en-US')} resources/s` : ''}` },
+    { benchmark: BENCHMARK, metric: `${name}: req/s (${CONNECTIONS} connections, ${workers} worker${workers === 1 ? '' : 's'})`, value: `${Math.round(rate).toLocaleString('en-US')}/s${perRequest > 1 ? ` = ${Math.round(rate * perRequest).toLocaleString('en-US')} resources/s` : ''}` },
     { benchmark: BENCHMARK, metric: `${name}: p50 / p99`, value: `${percentile(sorted, 0.5).toFixed(1)} / ${percentile(sorted, 0.99).toFixed(1)} ms` },
     ...(failures ? [{ benchmark: BENCHMARK, metric: `${name}: non-2xx answers`, value: String(failures) }] : []),
   ];
 }
 
-async function apiFigures(databaseUrl: string, seconds: number, log: (line: string) => void): Promise<Figure[]> {
+async function apiFigures(databaseUrl: string, seconds: number, workers: number, log: (line: string) => void): Promise<Figure[]> {
   const port = 39000 + Math.floor(Math.random() * 1000);
-  const server = await startServer(databaseUrl, port);
+  const server = await startServer(databaseUrl, port, workers);
   const base = `http://127.0.0.1:${port}`;
   const client = httpClient(base, CONNECTIONS);
   try {
@@ -143,8 +144,8 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
     const canCreateObservation = metadata.rest[0]!.resource.some((resource) => resource.type === 'Observation' && resource.interaction.some((interaction) => interaction.code === 'create'));
     log(`API: ${patients.length} patients to read, ${families.length} family names; Observation create ${canCreateObservation ? 'served' : 'not served yet (Patient create instead)'}.`);
     const figures: Figure[] = [];
-    figures.push(...await load('Patient read by id', seconds, (loop, round) => client.get(`/fhir/R4/Patient/${patients[(loop * 7919 + round) % patients.length]!.id}`, headers)));
-    figures.push(...await load('Patient search by name', seconds, (loop, round) => client.get(`/fhir/R4/Patient?name=${encodeURIComponent(families[(loop * 31 + round) % families.length]!)}`, headers)));
+    figures.push(...await load('Patient read by id', seconds, workers, (loop, round) => client.get(`/fhir/R4/Patient/${patients[(loop * 7919 + round) % patients.length]!.id}`, headers)));
+    figures.push(...await load('Patient search by name', seconds, workers, (loop, round) => client.get(`/fhir/R4/Patient?name=${encodeURIComponent(families[(loop * 31 + round) % families.length]!)}`, headers)));
     const observation = (patientId: string) => ({
       resourceType: 'Observation', status: 'final',
       category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
@@ -164,11 +165,11 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
         name: [{ family: `${familyNames[serial % familyNames.length]}${String.fromCharCode(97 + (round % 26))}${loop}`, given: [givenNames[(serial * 5) % givenNames.length]!] }],
       };
     };
-    figures.push(...await load('Patient create', seconds, (loop, round) => client.post('/fhir/R4/Patient', headers, JSON.stringify(newPatient(loop, round)))));
+    figures.push(...await load('Patient create', seconds, workers, (loop, round) => client.post('/fhir/R4/Patient', headers, JSON.stringify(newPatient(loop, round)))));
     if (canCreateObservation) {
-      figures.push(...await load('Observation create', seconds, (loop, round) => client.post('/fhir/R4/Observation', headers, JSON.stringify(observation(patients[(loop + round) % patients.length]!.id)))));
+      figures.push(...await load('Observation create', seconds, workers, (loop, round) => client.post('/fhir/R4/Observation', headers, JSON.stringify(observation(patients[(loop + round) % patients.length]!.id)))));
     }
-    figures.push(...await load(`Transaction Bundle, 100 entries (Patient + 99 ${canCreateObservation ? 'Observations' : 'Organizations'})`, seconds, (loop, round) => {
+    figures.push(...await load(`Transaction Bundle, 100 entries (Patient + 99 ${canCreateObservation ? 'Observations' : 'Organizations'})`, seconds, workers, (loop, round) => {
       const patientUrn = `urn:uuid:${randomUUID()}`;
       const entries = [{ fullUrl: patientUrn, resource: newPatient(loop, round), request: { method: 'POST', url: 'Patient' } }];
       for (let index = 0; index < 99; index++) {
@@ -186,7 +187,7 @@ async function apiFigures(databaseUrl: string, seconds: number, log: (line: stri
   }
 }
 
-export async function benchFhir(options: { databaseUrl?: string; copies?: number; seconds?: number; log?: (line: string) => void } = {}): Promise<Figure[]> {
+export async function benchFhir(options: { databaseUrl?: string; copies?: number; seconds?: number; workers?: number; log?: (line: string) => void } = {}): Promise<Figure[]> {
   const databaseUrl = options.databaseUrl ?? process.env.BENCH_DATABASE_URL?.replace(/medassist_bench$/, 'medassist_bench_fhir') ?? defaultFhirBenchUrl;
   const log = options.log ?? ((line: string) => console.log(line));
   const copies = options.copies ?? 40;
@@ -194,12 +195,12 @@ export async function benchFhir(options: { databaseUrl?: string; copies?: number
   figures.push(...await importRate('pglite', databaseUrl, Math.max(1, Math.round(copies / 4)), log));
   figures.push(...await importRate('postgres', databaseUrl, copies, log));
   if (!fs.existsSync('dist/server/main.js')) throw new Error('Run npm run build first: the API figures use the built server (dist/server/main.js).');
-  figures.push(...await apiFigures(databaseUrl, options.seconds ?? 10, log));
+  figures.push(...await apiFigures(databaseUrl, options.seconds ?? 10, options.workers ?? 2, log));
   figures.push({ benchmark: BENCHMARK, metric: 'Medplum 5.0.10, same kind of machine (issue 5)', value: 'create 230/s, read 1,000/s, search 700/s, Obs create 235/s, tx 230 res/s' });
   return figures;
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { copies: { type: 'string' }, seconds: { type: 'string' } } });
-  printTable(await benchFhir({ copies: values.copies ? Number(values.copies) : undefined, seconds: values.seconds ? Number(values.seconds) : undefined }));
+  const { values } = parseArgs({ options: { copies: { type: 'string' }, seconds: { type: 'string' }, workers: { type: 'string' } } });
+  printTable(await benchFhir({ copies: values.copies ? Number(values.copies) : undefined, seconds: values.seconds ? Number(values.seconds) : undefined, workers: values.workers ? Number(values.workers) : undefined }));
 }
