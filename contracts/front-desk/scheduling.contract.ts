@@ -104,6 +104,8 @@ export const openSlotsQuerySchema = z.object({
   appointmentTypeId: id('appointment type'),
   providerId: id('provider').optional(),
   preferredProviderId: id('provider').optional(),
+  /** The patient the slot is for: times when they are already booked are left out. */
+  patientId: id('patient').optional(),
   after: instant.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
 });

@@ -234,7 +234,8 @@ export class ClinicDay {
         }
         const providerId = this.clinic.providers[item.providerIndex]!.id;
         for (let attempt = 0; attempt < 30; attempt++) {
-          const query = new URLSearchParams({ locationId: this.clinic.locationId, appointmentTypeId: typeId, providerId, after: dayStart.toISO()!, limit: '3' });
+          // for this patient, as the desk's slot finder searches once a patient is picked
+          const query = new URLSearchParams({ locationId: this.clinic.locationId, appointmentTypeId: typeId, providerId, patientId: item.patient.id, after: dayStart.toISO()!, limit: '3' });
           const slots = await this.send(desk, 'GET open-slots', 'GET', `/api/scheduling/open-slots?${query}`);
           const slot = (slots.body?.slots as { startsAt: string }[] | undefined)?.[0];
           if (slots.status !== 200 || !slot || DateTime.fromISO(slot.startsAt, { zone: this.clinic.timeZone }).toISODate() !== this.date) {

@@ -19,7 +19,8 @@ export function followUpSearchDate(followUp: FollowUpRequest, visitStartsAt: Dat
 
 /**
  * Checks a patient out: books the follow-up the provider asked for ("return in 3 months": the
- * first open slot of that type with the same provider on or after the date) and ends the visit,
+ * first open slot of that type with the same provider on or after the date, at a time the patient
+ * is not already booked) and ends the visit,
  * leaving the room to be cleaned. All or nothing.
  */
 export async function checkoutVisit(db: Kysely<Database>, context: FlowContext, appointmentId: string, input: CheckoutInput): Promise<z.infer<typeof checkoutResponseSchema>> {
@@ -31,7 +32,8 @@ export async function checkoutVisit(db: Kysely<Database>, context: FlowContext, 
       const fromDate = followUpSearchDate(input.followUp, new Date(appointment.startsAt), location.timeZone);
       const after = DateTime.fromISO(fromDate, { zone: location.timeZone }).startOf('day').toJSDate();
       const [slot] = await searchOpenSlots(trx, context.organizationId, {
-        locationId: appointment.locationId, appointmentTypeId: input.followUp.appointmentTypeId, providerId: appointment.providerId, after: after.toISOString(), limit: 1,
+        locationId: appointment.locationId, appointmentTypeId: input.followUp.appointmentTypeId, providerId: appointment.providerId, patientId: appointment.patientId,
+        after: after.toISOString(), limit: 1,
       });
       if (!slot) throw new AppError('NO_FOLLOW_UP_SLOT', { field: 'followUp', details: { searchedFrom: fromDate } });
       const booked = await bookAppointment(trx, context, {

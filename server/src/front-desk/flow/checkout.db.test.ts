@@ -81,6 +81,20 @@ describe('checkout', () => {
     expect(local(b.json().followUp.startsAt)).toBe(`${afterDate} 09:20`);
   });
 
+  it('books the follow-up at the first open time the patient is free: not over their booking with another provider', async () => {
+    const afterDate = DateTime.now().setZone('America/Chicago').plus({ weeks: 9 }).startOf('week').toISODate()!; // a Monday
+    const visit = await visitWithProvider();
+    const elsewhere = await makeAppointment(t.db, {
+      organizationId, locationId, patientId: visit.patientId, startsAt: DateTime.fromISO(`${afterDate}T09:00`, { zone: 'America/Chicago' }).toJSDate(), minutes: 20,
+    });
+    const response = await frontDesk.request({ method: 'POST', url: `/api/appointments/${visit.id}/checkout`, payload: { version: visit.version, followUp: { appointmentTypeId: followUpTypeId, afterDate } } });
+    await ma.request({ method: 'POST', url: `/api/exam-rooms/${roomId}/cleaned`, payload: {} });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(DateTime.fromISO(response.json().followUp.startsAt).setZone('America/Chicago').toFormat('yyyy-MM-dd HH:mm')).toBe(`${afterDate} 09:20`);
+    expect(response.json().visit.status).toBe('done');
+    expect(elsewhere.providerId).not.toBe(providerId);
+  });
+
   it('refuses with 409 and changes nothing when no slot of the type exists with the provider', async () => {
     const visit = await visitWithProvider();
     const otherType = (await t.db.insertInto('appointmentTypes').values({ organizationId, name: 'Annual physical', durationMinutes: 40 }).returning('id').executeTakeFirstOrThrow()).id;

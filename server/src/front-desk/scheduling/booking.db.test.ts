@@ -91,6 +91,23 @@ describe('booking', () => {
     expect(after.json().slots[0].startsAt).toBe(new Date(at(4, '08:20')).toISOString());
   });
 
+  it('for a named patient, leaves out the times they are already booked with anyone, and audits the search', async () => {
+    const patientId = await newPatient();
+    const elsewhere = await book(frontDesk, { patientId, providerId: otherProviderId, locationId, appointmentTypeId: followUpId, startsAt: at(6, '08:00') });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    const query = `/api/scheduling/open-slots?locationId=${locationId}&appointmentTypeId=${followUpId}&providerId=${providerId}&after=${encodeURIComponent(at(6, '00:00'))}&limit=2`;
+    const anyone = await frontDesk.request({ method: 'GET', url: query });
+    expect(anyone.json().slots.map((slot: { startsAt: string }) => slot.startsAt)).toEqual([at(6, '08:00'), at(6, '08:20')].map((time) => new Date(time).toISOString()));
+    const forPatient = await frontDesk.request({ method: 'GET', url: `${query}&patientId=${patientId}` });
+    expect(forPatient.statusCode, forPatient.body).toBe(200);
+    expect(forPatient.json().slots.map((slot: { startsAt: string }) => slot.startsAt)).toEqual([at(6, '08:20'), at(6, '08:40')].map((time) => new Date(time).toISOString()));
+    const audit = await t.db.selectFrom('auditEvents').select(['action', 'recordType']).where('patientId', '=', patientId).where('recordType', '=', 'Slot').execute();
+    expect(audit).toEqual([{ action: 'search', recordType: 'Slot' }]);
+    const unknown = await frontDesk.request({ method: 'GET', url: `${query}&patientId=00000000-0000-4000-8000-000000000000` });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'PATIENT_NOT_FOUND', field: 'patientId' });
+  });
+
   it.each([
     ['in the past', () => ({ startsAt: at(-1, '09:00') }), 422, 'APPOINTMENT_IN_PAST', 'startsAt'],
     ['outside the template', () => ({ startsAt: at(5, '14:00') }), 422, 'APPOINTMENT_OUTSIDE_TEMPLATE', 'startsAt'],

@@ -17,6 +17,8 @@ export interface OpenSlotQuery {
   appointmentTypeId: string;
   providerId?: string | undefined;
   preferredProviderId?: string | undefined;
+  /** The patient the slot is for: times when they are already booked (with anyone) are not offered. */
+  patientId?: string | undefined;
   after?: string | undefined;
   limit: number;
 }
@@ -58,7 +60,7 @@ export async function searchOpenSlots(db: Kysely<Database>, organizationId: stri
     const providerIds = [...new Set(templates.map((template) => template.providerId))];
     const from = localDayBounds(fromDate, location.timeZone).startsAt;
     const to = localDayBounds(toDate, location.timeZone).endsAt;
-    const busy = await findBusyRanges(db, organizationId, location.id, providerIds, from, to);
+    const busy = await findBusyRanges(db, organizationId, location.id, providerIds, from, to, query.patientId);
     slots.push(...computeOpenSlots({
       templates, busy, timeZone: location.timeZone, appointmentTypeId: type.id, durationMinutes: type.durationMinutes,
       after, now, fromDate, toDate, preferredProviderId: query.preferredProviderId ?? null, limit: query.limit - slots.length,

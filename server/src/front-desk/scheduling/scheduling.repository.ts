@@ -58,7 +58,12 @@ export async function findExceptionRanges(db: Db, organizationId: string, locati
 }
 
 /** Exceptions and bookings together in one round trip: everything that is not free for these providers in [from, to). */
-export async function findBusyRanges(db: Db, organizationId: string, locationId: string, providerIds: readonly string[], from: Date, to: Date): Promise<BusyRange[]> {
+/**
+ * What makes times unbookable between `from` and `to`: schedule exceptions, the providers' bookings
+ * and, for a search on behalf of one patient, that patient's own bookings (with any provider, at any
+ * location: busy for every provider, as a clinic-wide closure is).
+ */
+export async function findBusyRanges(db: Db, organizationId: string, locationId: string, providerIds: readonly string[], from: Date, to: Date, patientId?: string): Promise<BusyRange[]> {
   // Epoch milliseconds as float8 are far cheaper for the driver to parse than timestamps.
   const startsMs = sql<number>`(extract(epoch from starts_at) * 1000)::float8`.as('startsMs');
   const endsMs = sql<number>`(extract(epoch from ends_at) * 1000)::float8`.as('endsMs');
@@ -78,7 +83,19 @@ export async function findBusyRanges(db: Db, organizationId: string, locationId:
     .where('startsAt', '<', to)
     .where('startsAt', '>', new Date(from.getTime() - MAX_VISIT_MS))
     .where('endsAt', '>', from);
-  const rows = await (providerIds.length === 0 ? exceptions : exceptions.unionAll(booked)).execute();
+  let busy = providerIds.length === 0 ? exceptions : exceptions.unionAll(booked);
+  if (patientId && providerIds.length > 0) {
+    busy = busy.unionAll(db
+      .selectFrom('appointments')
+      .select([sql<string | null>`null::uuid`.as('providerId'), startsMs, endsMs])
+      .where('organizationId', '=', organizationId)
+      .where('patientId', '=', patientId)
+      .where('status', 'not in', releasedStatuses)
+      .where('startsAt', '<', to)
+      .where('startsAt', '>', new Date(from.getTime() - MAX_VISIT_MS))
+      .where('endsAt', '>', from));
+  }
+  const rows = await busy.execute();
   return rows.map((row) => ({ providerId: row.providerId, startsAt: new Date(Number(row.startsMs)), endsAt: new Date(Number(row.endsMs)) }));
 }
 

@@ -20,6 +20,7 @@ import { isoDate } from '../../../../contracts/front-desk/patient.contract.js';
 import type { SchedulingContext } from './appointment-view.js';
 import { findSuggestedNoShows, openDaySchedule } from './day-schedule.js';
 import { searchOpenSlots } from './find-open-slots.js';
+import { AppError, recordAudit } from '../../platform/index.js';
 import {
   createAppointmentType,
   createScheduleException,
@@ -111,7 +112,15 @@ export async function schedulingRoutes(appInstance: FastifyInstance): Promise<vo
   });
 
   app.get('/api/scheduling/open-slots', { config: { policy: 'schedule.view' }, schema: { querystring: openSlotsQuerySchema, response: { 200: z.object({ slots: z.array(openSlotSchema) }) } } }, async (request) => {
-    const slots = await searchOpenSlots(app.db, request.actor!.organizationId, request.query);
+    const context = schedulingContext(request);
+    const patientId = request.query.patientId;
+    if (patientId) {
+      // A search for one patient reads when that patient is booked: audited as a read of their schedule.
+      const patient = await app.db.selectFrom('patients').select('id').where('id', '=', patientId).where('organizationId', '=', context.organizationId).executeTakeFirst();
+      if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
+      await recordAudit(app.db, context, { action: 'search', recordType: 'Slot', patientId, details: { purpose: 'open-slots for the patient' } });
+    }
+    const slots = await searchOpenSlots(app.db, context.organizationId, request.query);
     return { slots: slots.map((slot) => ({ ...slot, startsAt: slot.startsAt.toISOString(), endsAt: slot.endsAt.toISOString() })) };
   });
 

@@ -67,6 +67,8 @@ export interface OpenSlotQuery {
   locationId: string;
   appointmentTypeId: string;
   providerId?: string;
+  /** The patient being booked: times they already have an appointment are left out. */
+  patientId?: string;
   after?: string;
   limit?: number;
 }

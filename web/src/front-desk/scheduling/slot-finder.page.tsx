@@ -41,7 +41,10 @@ export function SlotFinderPage() {
   const afterDate = after && after > today ? after : null;
 
   const query = typeId
-    ? { locationId: location.id, appointmentTypeId: typeId, ...(providerId ? { providerId } : {}), ...(afterDate ? { after: startOfLocalDate(afterDate, timeZone) } : {}), limit: 12 }
+    ? {
+      locationId: location.id, appointmentTypeId: typeId, ...(providerId ? { providerId } : {}), ...(patient ? { patientId: patient.id } : {}),
+      ...(afterDate ? { after: startOfLocalDate(afterDate, timeZone) } : {}), limit: 12,
+    }
     : null;
 
   return (
