@@ -198,6 +198,20 @@ describe('changing a booking', () => {
     expect(badReason.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'reason' });
   });
 
+  it('passes over a waiting patient who is already booked at the freed time, and offers it to the next', async () => {
+    const date = local(10, '00:00').slice(0, 10);
+    const busyPatient = await newPatient();
+    const first = await frontDesk.request({ method: 'POST', url: '/api/waitlist', payload: { locationId, patientId: busyPatient, appointmentTypeId: followUpId, earliestDate: date, latestDate: date } });
+    const second = await frontDesk.request({ method: 'POST', url: '/api/waitlist', payload: { locationId, patientId: await newPatient(), appointmentTypeId: followUpId, earliestDate: date, latestDate: date } });
+    expect((await book(frontDesk, { patientId: busyPatient, providerId: otherProviderId, locationId, appointmentTypeId: followUpId, startsAt: at(10, '10:00') })).statusCode).toBe(201);
+    const booked = (await book(frontDesk, { patientId: await newPatient(), providerId, locationId, appointmentTypeId: followUpId, startsAt: at(10, '10:00') })).json();
+    const cancel = await frontDesk.request({ method: 'POST', url: `/api/appointments/${booked.id}/cancel`, payload: { reason: 'pat-fb', version: booked.version } });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    const list = (await frontDesk.request({ method: 'GET', url: `/api/waitlist?locationId=${locationId}` })).json() as Array<{ id: string; status: string }>;
+    expect(list.find((row) => row.id === first.json().id)).toMatchObject({ status: 'waiting' });
+    expect(list.find((row) => row.id === second.json().id)).toMatchObject({ status: 'offered' });
+  });
+
   it('books a weekly series all or nothing, listing the conflicting dates', async () => {
     const patientId = await newPatient();
     const blocker = (await book(frontDesk, { patientId: await newPatient(), providerId, locationId, appointmentTypeId: followUpId, startsAt: at(9 + 14, '11:00') })).json();

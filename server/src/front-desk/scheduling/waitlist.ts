@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { AppError, createTask, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SchedulingContext } from './appointment-view.js';
-import { getLocation, type AppointmentRow } from './scheduling.repository.js';
+import { getLocation, releasedStatuses, type AppointmentRow } from './scheduling.repository.js';
 import type { WaitlistEntriesTable } from './scheduling.table.js';
 import { localDateOf } from './slots.js';
 
@@ -81,7 +81,8 @@ export async function findWaitlist(db: Kysely<Database>, organizationId: string,
 
 /**
  * Offers time a cancellation freed to the longest-waiting matching entry (same location and type,
- * that provider or any, the date inside the patient's window) and puts a task in the front-desk pool.
+ * that provider or any, the date inside the patient's window, the patient not booked at that time)
+ * and puts a task in the front-desk pool.
  */
 export async function offerFreedSlot(trx: Transaction<Database>, context: SchedulingContext, freed: AppointmentRow): Promise<WaitlistEntryRow | undefined> {
   if (!freed.appointmentTypeId) return undefined;
@@ -99,6 +100,14 @@ export async function offerFreedSlot(trx: Transaction<Database>, context: Schedu
     .where('earliestDate', '<=', localDate)
     .where('latestDate', '>=', localDate)
     .where('patientId', '!=', freed.patientId)
+    // not a patient already booked (with anyone) at that time: they could not take it
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('appointments as booked')
+      .select('booked.id')
+      .whereRef('booked.patientId', '=', 'waitlistEntries.patientId')
+      .where('booked.organizationId', '=', freed.organizationId)
+      .where('booked.status', 'not in', releasedStatuses)
+      .where('booked.startsAt', '<', new Date(freed.endsAt))
+      .where('booked.endsAt', '>', new Date(freed.startsAt)))))
     .orderBy('createdAt')
     .orderBy('id')
     .limit(1)
