@@ -28,5 +28,5 @@ export async function platformRoutes(app: FastifyInstance, options: { database: 
 
 export { AppError } from './http/app-error.js';
 export { recordAudit } from './audit/record-audit.js';
-export { publishLiveEvent, type LiveEventInput } from './events/publish-live-event.js';
+export { publishLiveEvent, publishLiveEvents, type LiveEventInput } from './events/publish-live-event.js';
 export { createTask, type CreateTaskInput } from './tasks/create-task.js';

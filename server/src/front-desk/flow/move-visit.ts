@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { AppError, publishLiveEvent, recordAudit } from '../../platform/index.js';
+import { AppError, publishLiveEvents, recordAudit } from '../../platform/index.js';
 import type { AuditContext } from '../../platform/audit/record-audit.js';
 import type { Role } from '../../platform/db/platform.table.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -116,20 +116,20 @@ export async function moveVisit(trx: Kysely<Database>, context: FlowContext, app
     action: 'update', recordType: 'Appointment', recordId: appointment.id, patientId: appointment.patientId,
     details: { from, to, roomId, ...(roomChanges.length > 0 ? { rooms: roomChanges } : {}) },
   });
-  await publishLiveEvent(trx, {
-    organizationId: context.organizationId,
-    topic: `flow-board:${appointment.locationId}`,
-    type: `appointment.${to}`,
-    payload: { appointmentId: appointment.id, from, status: to, roomId, version: updated.version },
-  });
-  for (const change of roomChanges) {
-    await publishLiveEvent(trx, {
+  await publishLiveEvents(trx, [
+    {
+      organizationId: context.organizationId,
+      topic: `flow-board:${appointment.locationId}`,
+      type: `appointment.${to}`,
+      payload: { appointmentId: appointment.id, from, status: to, roomId, version: updated.version },
+    },
+    ...roomChanges.map((change) => ({
       organizationId: context.organizationId,
       topic: `rooms:${appointment.locationId}`,
       type: `room.${change.state}`,
       payload: { roomId: change.roomId, state: change.state, appointmentId: change.state === 'occupied' ? appointment.id : null },
-    });
-  }
+    })),
+  ]);
   return toVisit(updated);
 }
 

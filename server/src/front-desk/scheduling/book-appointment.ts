@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { AppError, publishLiveEvent, recordAudit } from '../../platform/index.js';
+import { AppError, publishLiveEvents, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import { decide } from '../../platform/policy/policy-table.js';
 import { scheduleAppointmentReminders } from '../reminders/index.js';
@@ -158,9 +158,7 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
 /** Tells open schedule and flow-board screens of this location that an appointment changed (ids and status only). */
 export async function announceAppointment(trx: Transaction<Database>, appointment: AppointmentRow, type: string): Promise<void> {
   const payload = { appointmentId: appointment.id, providerId: appointment.providerId, status: appointment.status, version: appointment.version };
-  for (const topic of [`schedule:${appointment.locationId}`, `flow-board:${appointment.locationId}`]) {
-    await publishLiveEvent(trx, { organizationId: appointment.organizationId, topic, type, payload });
-  }
+  await publishLiveEvents(trx, [`schedule:${appointment.locationId}`, `flow-board:${appointment.locationId}`].map((topic) => ({ organizationId: appointment.organizationId, topic, type, payload })));
 }
 
 type Holder = NonNullable<Awaited<ReturnType<typeof findHolder>>>;

@@ -8,7 +8,7 @@ import { makeOrganization, makeStaffMember, TEST_PASSWORD } from '../../../test/
 import { SseClient } from '../../../test/sse-client.js';
 import { openTestDatabase, testEngine } from '../../../test/test-database.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
-import { createTask, publishLiveEvent } from '../index.js';
+import { createTask, publishLiveEvent, publishLiveEvents } from '../index.js';
 import { pruneLiveEvents } from './live-hub.js';
 import { LIVE_CHANNEL } from './publish-live-event.js';
 import { isSessionOpen } from './live-session.js';
@@ -94,6 +94,22 @@ describe('GET /api/live (server-sent events)', () => {
     await stream.waitFor(1);
     await settle();
     expect(payloads(stream)).toEqual([{ n: 'committed' }]);
+  });
+
+  it('delivers the events one change publishes together, each once and in the order given', async () => {
+    const stream = await subscribe('test:together-a,test:together-b');
+    const published = await database.db.transaction().execute((trx) => publishLiveEvents(trx, [
+      { organizationId, topic: 'test:together-a', type: 'test.first', payload: { n: 1 } },
+      { organizationId, topic: 'test:together-b', type: 'test.second', payload: { n: 2 } },
+      { organizationId, topic: 'test:together-a', type: 'test.third', payload: { n: 3 } },
+    ]));
+    expect(published.map((event) => event.id)).toEqual([...published.map((event) => event.id)].sort((a, b) => a - b));
+    await stream.waitFor(3);
+    await settle();
+    expect(stream.events.map((event) => [Number(event.id), event.event])).toEqual([
+      [published[0]!.id, 'test.first'], [published[1]!.id, 'test.second'], [published[2]!.id, 'test.third'],
+    ]);
+    expect(payloads(stream)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
   it("never delivers another organization's events, nor other topics", async () => {

@@ -26,16 +26,29 @@ export async function publishLiveEvent(
   trx: Transaction<Database> | Kysely<Database>,
   event: LiveEventInput,
 ): Promise<{ id: number }> {
-  const payload = JSON.stringify(event.payload ?? {});
+  const [published] = await publishLiveEvents(trx, [event]);
+  if (!published) throw new Error('live event was not recorded');
+  return published;
+}
+
+/** Several live events of one change (e.g. a visit's flow-board move and its room's new state) in one statement, in order. */
+export async function publishLiveEvents(
+  trx: Transaction<Database> | Kysely<Database>,
+  events: readonly LiveEventInput[],
+): Promise<Array<{ id: number }>> {
+  if (events.length === 0) return [];
   const result = await sql<{ id: string | number }>`
     with inserted as (
       insert into live_events (organization_id, topic, type, payload)
-      values (${event.organizationId}, ${event.topic}, ${event.type}, ${payload}::jsonb)
+      select organization_id, topic, type, payload::jsonb
+      from unnest(${events.map((event) => event.organizationId)}::uuid[], ${events.map((event) => event.topic)}::text[],
+        ${events.map((event) => event.type)}::text[], ${events.map((event) => JSON.stringify(event.payload ?? {}))}::text[])
+        with ordinality as input(organization_id, topic, type, payload, position)
+      order by position
       returning id
     )
-    select id, pg_notify(${LIVE_CHANNEL}, id::text) from inserted
+    select id, pg_notify(${LIVE_CHANNEL}, id::text) from inserted order by id
   `.execute(trx);
-  const row = result.rows[0];
-  if (!row) throw new Error('live event was not recorded');
-  return { id: Number(row.id) };
+  if (result.rows.length !== events.length) throw new Error('live events were not recorded');
+  return result.rows.map((row) => ({ id: Number(row.id) }));
 }
