@@ -46,22 +46,15 @@ export async function reserveMrns(db: Db, organizationId: string, count: number)
 
 /** Reserves `count` consecutive MRNs (as reserveMrns) and answers the first; for bulk loads that number patients themselves. */
 export async function reserveMrnRange(db: Db, organizationId: string, count: number): Promise<number> {
-  if (db.isTransaction) {
-    const row = await db
-      .insertInto('mrnCounters')
-      .values({ organizationId, nextValue: 1000001 + count })
-      .onConflict((conflict) => conflict.column('organizationId').doUpdateSet((eb) => ({ nextValue: eb('mrnCounters.nextValue', '+', count) })))
-      .returning('nextValue')
-      .executeTakeFirstOrThrow();
-    return Number(row.nextValue) - count;
-  }
   // A reservation of its own commits without waiting for the WAL flush, so the counter's row lock is
   // not held through a disk write and concurrent registrations do not queue on it. That is safe: a
   // patient given one of these MRNs commits later with a flush, which makes this earlier commit
   // durable too; if the server dies first, no stored patient has the MRN and it may be given again.
+  // (Inside a caller's transaction the setting would last to its end, so it is left alone there.)
+  const source = db.isTransaction ? sql`` : sql` from (select set_config('synchronous_commit', 'off', true)) as async_commit`;
   const result = await sql<{ nextValue: string | number }>`
     insert into mrn_counters (organization_id, next_value)
-    select ${organizationId}, ${1000001 + count} from (select set_config('synchronous_commit', 'off', true)) as async_commit
+    select ${organizationId}, ${1000001 + count}${source}
     on conflict (organization_id) do update set next_value = mrn_counters.next_value + ${count}
     returning next_value`.execute(db);
   return Number(result.rows[0]!.nextValue) - count;
