@@ -127,7 +127,7 @@ export function idOf(reference: Reference | undefined, type: string): string | u
 export type PatientResolution = { kind: 'register'; patientId: string; facts?: RegisterPatientFacts } | { kind: 'stored-only' };
 
 /** What a reading's interpretation needs of the patient (age and sex), when the lookup found the register row directly. */
-export interface RegisterPatientFacts { id: string; dateOfBirth: string; sexAtBirth: string }
+export interface RegisterPatientFacts { dateOfBirth: string; sexAtBirth: string }
 
 /** The patient a reference names, from what `lookup` found for its id (the same refusals as one by one). */
 export function patientResolutionOf(
@@ -141,7 +141,7 @@ export function patientResolutionOf(
   if (!row) throw new FhirError(422, 'not-found', `${path} references Patient/${id}, which is not known here.`, { expression: [path] });
   if (!row.patientId) return { kind: 'stored-only' };
   return row.dateOfBirth && row.sexAtBirth
-    ? { kind: 'register', patientId: row.patientId, facts: { id: row.patientId, dateOfBirth: row.dateOfBirth, sexAtBirth: row.sexAtBirth } }
+    ? { kind: 'register', patientId: row.patientId, facts: { dateOfBirth: row.dateOfBirth, sexAtBirth: row.sexAtBirth } }
     : { kind: 'register', patientId: row.patientId };
 }
 

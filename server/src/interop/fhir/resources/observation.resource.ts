@@ -241,7 +241,7 @@ export const observationDefinition: ResourceDefinition = {
     const auditEntries: AuditEntry[] = [];
     const saved = await asFhirRefusal(() => saveObservation(trx, observationContext, input, {
       source: context.source ?? 'fhir', fieldNames: fieldNames(observation), auditEntries,
-      ...(patient?.kind === 'register' && patient.facts ? { lookups: { patient: patient.facts } } : {}),
+      ...(patient?.kind === 'register' && patient.facts ? { lookups: { patient: { id: patient.patientId, ...patient.facts } } } : {}),
       ...(previousRowId ? { correctionOf: { id: previousRowId, reason: 'Updated through FHIR' } } : {}),
     }), fieldNames(observation));
     const rowId = saved.observation.id;
