@@ -115,16 +115,3 @@ export async function putRoomingChecklist(db: Kysely<Database>, context: Checkli
     return toChecklist(visitType, rows);
   });
 }
-
-/** The checklist items an encounter of this visit type shows (switched-on rows, in order). */
-export async function findActiveChecklistItems(db: Db, organizationId: string, visitType: string) {
-  return db
-    .selectFrom('roomingChecklistItems')
-    .select(['itemKey', 'label', 'isSpecialtyExtra'])
-    .where('organizationId', '=', organizationId)
-    .where('visitType', '=', visitType)
-    .where('isActive', '=', true)
-    .orderBy('position')
-    .orderBy('itemKey')
-    .execute();
-}
