@@ -9,7 +9,7 @@ import { calculateBmi, classifyAdultBmi } from './bmi.js';
 import { ageOn, needsRepeatBloodPressure, type PatientAge } from './interpretation.js';
 import { toObservationView } from './observation-view.js';
 import { findImplausibleVitals, type VitalsEntry, type VitalsField } from './plausibility.js';
-import { saveObservation, type ObservationContext, type ObservationLookups, type ObservationInput, type SavedObservation } from './save-observation.js';
+import { ObservationBatch, type ObservationContext, type ObservationInput } from './save-observation.js';
 import { LOINC } from './vital-codes.js';
 
 /** Where each plausibility field sits in the vitals form (the request body). */
@@ -82,7 +82,8 @@ function bmiCategory(value: number, age: PatientAge, sex: string): string | null
 
 /**
  * Records one vitals set of an encounter in one transaction: checks the whole form first, stores each
- * reading through saveObservation (canonical UCUM, entered value kept, interpretation, critical alert),
+ * reading as saveObservation does (canonical UCUM, entered value kept, interpretation, critical alert)
+ * in one ObservationBatch, so the set's readings and their audit entries are two inserts,
  * derives BMI from the set's weight and the set's (or latest) height, and answers the prompts the MA
  * must act on: repeat an elevated BP after rest, re-measure a critical reading.
  */
@@ -130,16 +131,12 @@ export async function recordVitalsSet(
     }
 
     const vitalsSetId = randomUUID();
-    const lookups: ObservationLookups = {};
-    const saved: SavedObservation[] = [];
+    const batch = new ObservationBatch(trx, context, { patient: { id: encounter.patientId, dateOfBirth: encounter.dateOfBirth, sexAtBirth: encounter.sexAtBirth } });
     const base = { patientId: encounter.patientId, encounterId: encounter.id, effectiveAt, category: 'vital-signs' as const };
-    const save = async (input: Omit<ObservationInput, 'patientId' | 'encounterId' | 'effectiveAt'>, fieldNames: Record<string, string>, orthostaticSetId?: string) => {
-      const result = await saveObservation(trx, context, {
+    const save = (input: Omit<ObservationInput, 'patientId' | 'encounterId' | 'effectiveAt'>, fieldNames: Record<string, string>, orthostaticSetId?: string) =>
+      batch.add({
         ...base, ...input, ...(body.repeatOfId && input.code === repeatOfCode && !orthostaticSetId ? { repeatOfId: body.repeatOfId } : {}),
-      }, { source: 'app', vitalsSetId, orthostaticSetId: orthostaticSetId ?? null, now, fieldNames, lookups, repeatOfChecked: true });
-      saved.push(result);
-      return result;
-    };
+      }, { source: 'app', vitalsSetId, orthostaticSetId: orthostaticSetId ?? null, now, fieldNames, repeatOfChecked: true });
 
     if (body.bloodPressure) {
       const { systolic, diastolic, ...details } = body.bloodPressure;
@@ -171,7 +168,7 @@ export async function recordVitalsSet(
         code: body.height.isLength ? LOINC.bodyLength : LOINC.bodyHeight, value: body.height.value, unit: body.height.unit,
         details: body.height.isLength ? { isLength: true } : {},
       }, { value: 'height.value', unit: 'height.unit' });
-      heightCm = Number(result.observation.value);
+      heightCm = Number(result.values.value);
     }
     let weight: { value: number; unit: '[lb_av]' | 'kg' | 'g' | '[oz_av]' } | null = null;
     if (body.weight) {
@@ -207,6 +204,7 @@ export async function recordVitalsSet(
       }
     }
 
+    const saved = await batch.store();
     const prompts: RecordVitalsResponse['prompts'] = [];
     const bp = saved.find((result) => result.observation.code === LOINC.bloodPressurePanel && !result.observation.orthostaticSetId);
     if (bp && body.bloodPressure && !body.repeatOfId && !bp.observation.isCritical

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Selectable, type Transaction } from 'kysely';
 import type { FieldIssue } from '../../../../contracts/errors.js';
 import type { AuditContext, AuditEntry } from '../../platform/audit/record-audit.js';
@@ -261,15 +262,6 @@ async function findOpenAlertFor(trx: Transaction<Database>, organizationId: stri
     .executeTakeFirst();
 }
 
-/**
- * The one place a reading is stored (app, FHIR and import alike), in the caller's transaction:
- * checks units, field rules and plausibility (400 with field-level issues), converts to canonical
- * UCUM keeping what was entered, interprets a known vital sign (on the reading and on each BP
- * component) for the patient's age and the clinic's thresholds, and for a critical reading taken in
- * the last 24 hours (not an import) creates exactly one urgent inbox task and its vital_alerts row,
- * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
- * linked to that alert and never creates a second task. Other codes are stored as sent.
- */
 /** The reading's code and time, checked before anything is looked up (400 naming the field). */
 export function checkObservationBasics(input: ObservationInput, options: Pick<SaveObservationOptions, 'fieldNames' | 'now'>): { effectiveAt: Date; now: Date } {
   const names = options.fieldNames ?? {};
@@ -392,93 +384,161 @@ export function observationAuditEntry(observationId: string, patientId: string, 
  * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
  * linked to that alert and never creates a second task. Other codes are stored as sent.
  */
+/**
+ * The one place a reading is stored (app, FHIR and import alike), in the caller's transaction:
+ * checks units, field rules and plausibility (400 with field-level issues), converts to canonical
+ * UCUM keeping what was entered, interprets a known vital sign (on the reading and on each BP
+ * component) for the patient's age and the clinic's thresholds, and for a critical reading taken in
+ * the last 24 hours (not an import) creates exactly one urgent inbox task and its vital_alerts row,
+ * announced live on the inbox and the flow board. A re-measure of a reading with an open alert is
+ * linked to that alert and never creates a second task. Other codes are stored as sent.
+ */
 export async function saveObservation(
   trx: Transaction<Database>,
   context: ObservationContext,
   input: ObservationInput,
   options: SaveObservationOptions,
 ): Promise<SavedObservation> {
-  const names = options.fieldNames ?? {};
-  const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => names[name] ?? name;
-  const { effectiveAt, now } = checkObservationBasics(input, options);
+  const batch = new ObservationBatch(trx, context);
+  await batch.add(input, options);
+  return (await batch.store())[0]!;
+}
 
-  const lookups = options.lookups ?? {};
-  const patient = lookups.patient?.id === input.patientId
-    ? lookups.patient
-    : await trx
-      .selectFrom('patients')
-      .select(['id', 'dateOfBirth', 'sexAtBirth'])
-      .where('id', '=', input.patientId)
-      .where('organizationId', '=', context.organizationId)
-      .executeTakeFirst();
-  if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
-  lookups.patient = patient;
-  const encounter = !input.encounterId
-    ? undefined
-    : lookups.encounter?.id === input.encounterId ? lookups.encounter : await findEncounter(trx, context.organizationId, input.encounterId);
-  if (encounter) lookups.encounter = encounter;
-  checkObservationEncounter(input, patient.id, encounter, options);
-  if (input.repeatOfId && !options.repeatOfChecked) {
-    const earlier = await trx
-      .selectFrom('observations')
-      .select(['id', 'patientId'])
-      .where('id', '=', input.repeatOfId)
-      .where('organizationId', '=', context.organizationId)
-      .executeTakeFirst();
-    if (!earlier || earlier.patientId !== patient.id) {
-      throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
+/** A reading checked and prepared by ObservationBatch.add, waiting to be stored. */
+export interface BatchedObservation {
+  readonly id: string;
+  readonly values: PreparedObservation['values'];
+}
+
+interface Pending extends BatchedObservation {
+  input: ObservationInput;
+  options: SaveObservationOptions;
+  patientId: string;
+  encounter: Awaited<ReturnType<typeof findEncounter>>;
+  isCritical: boolean;
+  effectiveAt: Date;
+  now: Date;
+}
+
+/**
+ * Several readings stored as saveObservation stores one, with the writes grouped: every reading is
+ * checked and prepared first (`add`, nothing written, so a bad reading refuses the whole set), then
+ * `store` inserts them in one statement and their audit entries in another, and decides critical
+ * alerts and re-measure links reading by reading, in the order they were added. A vitals set of eight
+ * readings costs two writes instead of sixteen.
+ */
+export class ObservationBatch {
+  private readonly pending: Pending[] = [];
+  private stored = false;
+
+  /** `lookups`: what the caller already read (e.g. the patient), shared by every reading added. */
+  constructor(private readonly trx: Transaction<Database>, private readonly context: ObservationContext, private readonly lookups: ObservationLookups = {}) {}
+
+  /** Checks and prepares one reading (400/404 naming the field); its values are what will be stored. */
+  async add(input: ObservationInput, options: SaveObservationOptions): Promise<BatchedObservation> {
+    if (this.stored) throw new Error('ObservationBatch: add after store');
+    const { trx, context } = this;
+    const field = (name: keyof NonNullable<SaveObservationOptions['fieldNames']>) => options.fieldNames?.[name] ?? name;
+    const { effectiveAt, now } = checkObservationBasics(input, options);
+    const lookups = options.lookups ?? this.lookups;
+    const patient = lookups.patient?.id === input.patientId
+      ? lookups.patient
+      : await trx
+        .selectFrom('patients')
+        .select(['id', 'dateOfBirth', 'sexAtBirth'])
+        .where('id', '=', input.patientId)
+        .where('organizationId', '=', context.organizationId)
+        .executeTakeFirst();
+    if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
+    lookups.patient = patient;
+    const encounter = !input.encounterId
+      ? undefined
+      : lookups.encounter?.id === input.encounterId ? lookups.encounter : await findEncounter(trx, context.organizationId, input.encounterId);
+    if (encounter) lookups.encounter = encounter;
+    checkObservationEncounter(input, patient.id, encounter, options);
+    if (input.repeatOfId && !options.repeatOfChecked) {
+      const earlier = await trx
+        .selectFrom('observations')
+        .select(['id', 'patientId'])
+        .where('id', '=', input.repeatOfId)
+        .where('organizationId', '=', context.organizationId)
+        .executeTakeFirst();
+      if (!earlier || earlier.patientId !== patient.id) {
+        throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
+      }
     }
+    if (isVitalInput(input)) lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
+    const prepared = prepareObservation(context, input, options, { patient, encounterId: encounter?.id ?? null, effectiveAt, settings: lookups.settings });
+    const reading: Pending = {
+      id: randomUUID(), values: prepared.values, input, options, patientId: patient.id, encounter, isCritical: prepared.isCritical, effectiveAt, now,
+    };
+    this.pending.push(reading);
+    return reading;
   }
 
-  if (isVitalInput(input)) lookups.settings ??= await loadClinicVitalSettings(trx, context.organizationId);
-  const prepared = prepareObservation(context, input, options, { patient, encounterId: encounter?.id ?? null, effectiveAt, settings: lookups.settings });
-  const isCritical = prepared.isCritical;
-
-  const observation = await trx
-    .insertInto('observations')
-    .values(prepared.values)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const auditEntry = observationAuditEntry(observation.id, patient.id, input, options);
-  if (options.auditEntries) options.auditEntries.push(auditEntry);
-  else await recordAudit(trx, context, auditEntry);
-
-  let remeasureOfAlertId: string | null = null;
-  if (input.repeatOfId) {
-    const open = await findOpenAlertFor(trx, context.organizationId, input.repeatOfId);
-    if (open) {
-      remeasureOfAlertId = open.id;
-      await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
+  /** Stores every added reading; answers them in the order they were added. */
+  async store(): Promise<SavedObservation[]> {
+    if (this.stored) throw new Error('ObservationBatch: stored twice');
+    this.stored = true;
+    if (this.pending.length === 0) return [];
+    const { trx, context } = this;
+    const rows = await trx
+      .insertInto('observations')
+      .values(this.pending.map((reading) => ({ ...reading.values, id: reading.id })))
+      .returningAll()
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const ownAudit: AuditEntry[] = [];
+    for (const reading of this.pending) {
+      const entry = observationAuditEntry(reading.id, reading.patientId, reading.input, reading.options);
+      if (reading.options.auditEntries) reading.options.auditEntries.push(entry);
+      else ownAudit.push(entry);
     }
-  }
+    await recordAudit(trx, context, ownAudit);
 
-  const isRecent = now.getTime() - effectiveAt.getTime() <= ALERT_WINDOW_MS;
-  let alert: SavedObservation['alert'] = null;
-  if (isCritical && isRecent && options.source !== 'import' && !remeasureOfAlertId && !options.correctionOf) {
-    // One patient's critical readings are decided one at a time, so a double submit or a second
-    // critical value of the same sign while the first is still open joins that alert (no second task).
-    // Only within the same visit: a critical reading at a later visit (perhaps with another provider)
-    // must reach that visit's provider even while an earlier visit's alert is still unacknowledged.
-    await trx.selectFrom('patients').select('id').where('id', '=', patient.id).forUpdate().execute();
-    const open = await trx
-      .selectFrom('vitalAlerts as va')
-      .innerJoin('observations as o', 'o.id', 'va.observationId')
-      .select(['va.id'])
-      .where('va.organizationId', '=', context.organizationId)
-      .where('va.patientId', '=', patient.id)
-      .where('va.acknowledgedAt', 'is', null)
-      .where('o.code', '=', input.code)
-      .where((eb) => (encounter ? eb('va.encounterId', '=', encounter.id) : eb('va.encounterId', 'is', null)))
-      .where('va.createdAt', '>', new Date(now.getTime() - ALERT_WINDOW_MS))
-      .executeTakeFirst();
-    if (open) {
-      remeasureOfAlertId = open.id;
-      await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
-    } else {
-      alert = await raiseAlert(trx, context, { observation, encounter, now, escalateMinutes: (lookups.settings ?? await loadClinicVitalSettings(trx, context.organizationId)).escalateMinutes });
+    const saved: SavedObservation[] = [];
+    for (const reading of this.pending) {
+      const observation = byId.get(reading.id)!;
+      const { input, options, encounter, now, effectiveAt } = reading;
+      let remeasureOfAlertId: string | null = null;
+      if (input.repeatOfId) {
+        const open = await findOpenAlertFor(trx, context.organizationId, input.repeatOfId);
+        if (open) {
+          remeasureOfAlertId = open.id;
+          await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
+        }
+      }
+      const isRecent = now.getTime() - effectiveAt.getTime() <= ALERT_WINDOW_MS;
+      let alert: SavedObservation['alert'] = null;
+      if (reading.isCritical && isRecent && options.source !== 'import' && !remeasureOfAlertId && !options.correctionOf) {
+        // One patient's critical readings are decided one at a time, so a double submit or a second
+        // critical value of the same sign while the first is still open joins that alert (no second task).
+        // Only within the same visit: a critical reading at a later visit (perhaps with another provider)
+        // must reach that visit's provider even while an earlier visit's alert is still unacknowledged.
+        await trx.selectFrom('patients').select('id').where('id', '=', reading.patientId).forUpdate().execute();
+        const open = await trx
+          .selectFrom('vitalAlerts as va')
+          .innerJoin('observations as o', 'o.id', 'va.observationId')
+          .select(['va.id'])
+          .where('va.organizationId', '=', context.organizationId)
+          .where('va.patientId', '=', reading.patientId)
+          .where('va.acknowledgedAt', 'is', null)
+          .where('o.code', '=', input.code)
+          .where((eb) => (encounter ? eb('va.encounterId', '=', encounter.id) : eb('va.encounterId', 'is', null)))
+          .where('va.createdAt', '>', new Date(now.getTime() - ALERT_WINDOW_MS))
+          .executeTakeFirst();
+        if (open) {
+          remeasureOfAlertId = open.id;
+          await trx.updateTable('vitalAlerts').set({ remeasureObservationId: observation.id }).where('id', '=', open.id).execute();
+        } else {
+          const settings = (options.lookups ?? this.lookups).settings ?? await loadClinicVitalSettings(trx, context.organizationId);
+          alert = await raiseAlert(trx, context, { observation, encounter, now, escalateMinutes: settings.escalateMinutes });
+        }
+      }
+      saved.push({ observation, alert, remeasureOfAlertId });
     }
+    return saved;
   }
-  return { observation, alert, remeasureOfAlertId };
 }
 
 async function raiseAlert(

@@ -175,6 +175,32 @@ describe('critical readings', () => {
     expect(await flag()).toBe(false);
   });
 
+  it('stores a whole set at once: each reading with its own audit entry, two critical signs with an alert each, and nothing of a refused set', async () => {
+    const { encounterId, patientId } = await encounterFor();
+    const response = await record(ma, encounterId, {
+      bloodPressure: { systolic: 192, diastolic: 126 }, pulse: 76, respirations: 16, spo2: { percent: 85 },
+      temperature: { value: 37.1, unit: 'Cel', route: 'oral' }, weight: { value: 80, unit: 'kg' }, height: { value: 180, unit: 'cm' }, pain: 2,
+    });
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    const codes = body.observations.map((observation: { code: string }) => observation.code);
+    expect(codes).toEqual([LOINC.bloodPressurePanel, LOINC.heartRate, LOINC.respiratoryRate, LOINC.bodyTemperature, LOINC.oxygenSaturation, LOINC.bodyHeight, LOINC.bodyWeight, LOINC.painSeverity, LOINC.bmi]);
+    const ids = body.observations.map((observation: { id: string }) => observation.id);
+    const audited = await t.db.selectFrom('auditEvents').select(['recordId', 'patientId', 'action']).where('recordType', '=', 'Observation').where('recordId', 'in', ids).execute();
+    expect(audited.map((entry) => entry.recordId).sort()).toEqual([...ids].sort());
+    expect(audited.every((entry) => entry.patientId === patientId && entry.action === 'create')).toBe(true);
+    const bp = body.observations.find((o: { code: string }) => o.code === LOINC.bloodPressurePanel);
+    const spo2 = body.observations.find((o: { code: string }) => o.code === LOINC.oxygenSaturation);
+    expect(body.alerts.map((alert: { observationId: string }) => alert.observationId)).toEqual([bp.id, spo2.id]);
+    expect((await criticalVitalTasks(patientId)).map((task) => task.focusId).sort()).toEqual([bp.id, spo2.id].sort());
+
+    const refused = await encounterFor();
+    const bad = await record(ma, refused.encounterId, { pulse: 70, bloodPressure: { systolic: 120, diastolic: 80 }, weight: { value: 9000, unit: 'kg' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('weight.value');
+    expect(await t.db.selectFrom('observations').select('id').where('patientId', '=', refused.patientId).execute()).toEqual([]);
+  });
+
   it('a re-measure is recorded and linked to the alert and never creates a second task', async () => {
     const { encounterId, patientId } = await encounterFor();
     const first = (await record(ma, encounterId, { spo2: { percent: 86 } })).json();
