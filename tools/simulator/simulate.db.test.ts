@@ -49,5 +49,13 @@ describe('clinic-day simulation', () => {
     expect(report.visits.criticals, printed).toBeGreaterThan(0);
     expect(report.sse.delivered, printed).toBeGreaterThan(0);
     expect(report.operations.find((row) => row.operation === 'POST vitals')?.count ?? 0).toBeGreaterThan(0);
+    // the booking race and the day are measured apart; together they hold every request but the sign-ins
+    const [booking, day] = report.phases;
+    expect(report.phases.map((phase) => phase.phase)).toEqual(['booking race (the days before)', 'clinic day']);
+    const all = report.operations.find((row) => row.operation === 'ALL')!;
+    const signIns = report.operations.find((row) => row.operation === 'sign-in')?.count ?? 0;
+    expect(booking!.count + day!.count).toBe(all.count - signIns);
+    expect(day!.count).toBeGreaterThan(booking!.count);
+    expect(day!.p99).toBeLessThanOrEqual(all.max);
   }, 300_000);
 });

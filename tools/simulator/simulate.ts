@@ -12,7 +12,7 @@ import { openDatabase, type DatabaseHandle } from '../../server/src/platform/db/
 import { migrateToLatest } from '../../server/src/platform/db/migrate.js';
 import { ClinicDay, emptyAcknowledged } from './clinic-day.js';
 import { runChecks, type CheckResult } from './checks.js';
-import { Metrics, percentile, type OperationFigures } from './metrics.js';
+import { Metrics, percentile, type OperationFigures, type PhaseFigures, type WindowFigures } from './metrics.js';
 import { buildPopulation } from './population.js';
 import { folderSize, freePort, ServerProcess } from './servers.js';
 
@@ -46,6 +46,8 @@ export interface SimulationReport {
   wallSeconds: number;
   daySeconds: number;
   operations: OperationFigures[];
+  /** The booking race and the clinic day, each on its own. */
+  phases: PhaseFigures[];
   errors: Record<string, number>;
   counters: Record<string, number>;
   sse: { expected: number; delivered: number; missed: number; reconnects: number; lagMs: { p50: number; p95: number; p99: number; max: number } };
@@ -131,7 +133,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   for (let index = 0; index < days.length; index += 10) await Promise.all(days.slice(index, index + 10).map((day) => day.signIn()));
   await Promise.all(days.map((day) => day.watcher!.open()));
   log('Booking the day (front desks race for the same slots)…');
+  metrics.startPhase('booking race (the days before)');
   await Promise.all(days.map((day) => day.book()));
+  metrics.endPhase();
   log(`Booked ${ack.appointments.length} visits; playing the day (9 hours in ${options.dayMinutes} min)…`);
 
   let chaosStop = false;
@@ -170,12 +174,14 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     : Promise.resolve();
 
   const dayStarted = Date.now();
+  metrics.startPhase('clinic day');
   try {
     await Promise.all(days.map((day) => day.play()));
   } finally {
     chaosStop = true;
     await chaos;
   }
+  metrics.endPhase();
   const daySeconds = (Date.now() - dayStarted) / 1000;
   metrics.endedAt = Date.now();
   // let the last live events reach the screens
@@ -227,6 +233,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     wallSeconds: (Date.now() - started) / 1000,
     daySeconds,
     operations: metrics.figures(),
+    phases: metrics.phaseFigures(),
     errors: Object.fromEntries([...metrics.errors.entries()].sort((a, b) => b[1] - a[1])),
     counters: Object.fromEntries([...metrics.counters.entries()].sort()),
     sse: { expected, delivered: expected - missed.length, missed: missed.length, reconnects, lagMs: { p50: percentile(lags, 0.5), p95: percentile(lags, 0.95), p99: percentile(lags, 0.99), max: lags.at(-1) ?? 0 } },
@@ -256,6 +263,12 @@ export function formatReport(report: SimulationReport): string {
   lines.push(`${'operation'.padEnd(28)} ${'count'.padStart(7)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}`);
   for (const row of report.operations) {
     lines.push(`${row.operation.padEnd(28)} ${String(row.count).padStart(7)} ${fixed(row.perSecond).padStart(8)} ${fixed(row.p50).padStart(8)} ${fixed(row.p95).padStart(8)} ${fixed(row.p99).padStart(8)} ${fixed(row.max).padStart(8)}`);
+  }
+  lines.push('');
+  for (const phase of report.phases) {
+    const window = (figures: WindowFigures | null) => (figures ? `${fixed(figures.perSecond)} req/s at p50/p99 ${fixed(figures.p50)}/${fixed(figures.p99)} ms (from ${figures.startsAtSecond} s)` : '—');
+    lines.push(`${phase.phase}: ${phase.count} requests in ${fixed(phase.seconds)} s, ${fixed(phase.perSecond)} req/s, p50/p95/p99 ${fixed(phase.p50)}/${fixed(phase.p95)}/${fixed(phase.p99)} ms`);
+    lines.push(`  busiest 10 s: ${window(phase.busiestWindow)}; worst p99 10 s: ${window(phase.worstWindow)}`);
   }
   lines.push('');
   lines.push(`Errors by kind: ${Object.entries(report.errors).map(([kind, count]) => `${kind} ×${count}`).join(', ') || 'none'}`);
