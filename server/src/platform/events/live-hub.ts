@@ -37,13 +37,15 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * One per server process: a single LISTEN (PostgreSQL) or PGlite listener for every open screen.
- * A NOTIFY carries a committed event's id; the hub reads those rows and hands each to the
- * subscribers of the same organization and topic. Events are fetched by the ids notified, not
- * by "id > last seen", so a transaction that commits after a later-numbered one is not skipped.
+ * A NOTIFY carries a committed event (or, for one too big for a notification, its id, and the hub
+ * reads the row); the hub hands each to the subscribers of the same organization and topic, in the
+ * order notified. Events are taken as notified, never as "id > last seen", so a transaction that
+ * commits after a later-numbered one is not skipped.
  */
 export class LiveHub {
   private readonly subscriptions = new Set<Subscription>();
-  private readonly pendingIds = new Set<number>();
+  /** Notified events not yet dispatched, in order: the event itself, or only its id (read back by drain). */
+  private readonly pending: Array<LiveEvent | number> = [];
   private readonly recentIds = new Set<number>();
   private highestSeenId = 0;
   private draining: Promise<void> | null = null;
@@ -131,9 +133,16 @@ export class LiveHub {
   }
 
   private notified(payload: string): void {
-    const id = Number(payload);
-    if (!Number.isSafeInteger(id) || this.recentIds.has(id)) return;
-    this.pendingIds.add(id);
+    const notified = parseNotification(payload);
+    if (notified === null) return;
+    const id = typeof notified === 'number' ? notified : notified.id;
+    if (this.recentIds.has(id)) return;
+    // an event that needs no read goes out at once, unless an earlier one is still being read
+    if (typeof notified !== 'number' && this.pending.length === 0 && !this.draining) {
+      this.dispatch(notified);
+      return;
+    }
+    this.pending.push(notified);
     this.drainSoon();
   }
 
@@ -141,24 +150,30 @@ export class LiveHub {
     if (this.draining || this.closed) return;
     this.draining = this.drain().finally(() => {
       this.draining = null;
-      if (this.pendingIds.size > 0) this.drainSoon();
+      if (this.pending.length > 0) this.drainSoon();
     });
   }
 
   private async drain(): Promise<void> {
-    while (this.pendingIds.size > 0 && !this.closed) {
-      const ids = [...this.pendingIds];
-      this.pendingIds.clear();
+    while (this.pending.length > 0 && !this.closed) {
+      const batch = this.pending.splice(0);
+      const ids = batch.filter((item): item is number => typeof item === 'number');
+      const read = new Map<number, LiveEvent>();
       try {
-        const rows = await this.db
-          .selectFrom('liveEvents')
-          .select(['id', 'organizationId', 'topic', 'type', 'payload'])
-          .where('id', 'in', ids)
-          .orderBy('id')
-          .execute();
-        for (const row of rows) this.dispatch({ ...row, id: Number(row.id) });
+        if (ids.length > 0) {
+          const rows = await this.db
+            .selectFrom('liveEvents')
+            .select(['id', 'organizationId', 'topic', 'type', 'payload'])
+            .where('id', 'in', ids)
+            .execute();
+          for (const row of rows) read.set(Number(row.id), { ...row, id: Number(row.id) });
+        }
       } catch (error) {
         this.onError(error);
+      }
+      for (const item of batch) {
+        const event = typeof item === 'number' ? read.get(item) : item;
+        if (event) this.dispatch(event);
       }
     }
   }
@@ -213,6 +228,20 @@ export class LiveHub {
 }
 
 /** Live events are for screens catching up, not a record: a day is plenty. Answers how many went. */
+/** A notification's event (JSON), or the id of one to read back; null for anything else. */
+function parseNotification(payload: string): LiveEvent | number | null {
+  if (!payload.startsWith('{')) {
+    const id = Number(payload);
+    return Number.isSafeInteger(id) && id > 0 ? id : null;
+  }
+  try {
+    const event = JSON.parse(payload) as LiveEvent;
+    return Number.isSafeInteger(event.id) && typeof event.organizationId === 'string' && typeof event.topic === 'string' ? event : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function pruneLiveEvents(db: Kysely<Database>, now = new Date()): Promise<number> {
   const result = await sql`delete from live_events where created_at < ${new Date(now.getTime() - KEEP_EVENTS_MS)}`.execute(db);
   return Number(result.numAffectedRows ?? 0);

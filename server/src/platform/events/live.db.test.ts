@@ -112,6 +112,21 @@ describe('GET /api/live (server-sent events)', () => {
     expect(payloads(stream)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
   });
 
+  it('delivers an event too big for a notification (read back by id) in its place among small ones', async () => {
+    const stream = await subscribe('test:sizes');
+    const big = 'x'.repeat(9_000);
+    await database.db.transaction().execute((trx) => publishLiveEvents(trx, [
+      { organizationId, topic: 'test:sizes', type: 'test.small', payload: { n: 1 } },
+      { organizationId, topic: 'test:sizes', type: 'test.big', payload: { n: 2, big } },
+      { organizationId, topic: 'test:sizes', type: 'test.small', payload: { n: 3 } },
+    ]));
+    await publish('test:sizes', { n: 4 });
+    await stream.waitFor(4);
+    await settle();
+    expect(payloads(stream)).toEqual([{ n: 1 }, { n: 2, big }, { n: 3 }, { n: 4 }]);
+    expect(stream.events.map((event) => event.event)).toEqual(['test.small', 'test.big', 'test.small', 'test.happened']);
+  });
+
   it("never delivers another organization's events, nor other topics", async () => {
     const stream = await subscribe('test:shared,test:mine');
     await publish('test:shared', { n: 'other-clinic' }, otherOrganizationId);

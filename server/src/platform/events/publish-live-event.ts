@@ -1,8 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 
-/** The NOTIFY channel that carries a committed live event's id to every server process. */
+/**
+ * The NOTIFY channel that carries a committed live event to every server process: the event itself
+ * as JSON (so no process has to read it back), or only its id when it would not fit a notification.
+ */
 export const LIVE_CHANNEL = 'medassist_live';
+/** PostgreSQL refuses a notification payload of 8,000 bytes or more. */
+const NOTIFY_PAYLOAD_LIMIT = 7_900;
 
 export interface LiveEventInput {
   organizationId: string;
@@ -45,9 +50,14 @@ export async function publishLiveEvents(
         ${events.map((event) => event.type)}::text[], ${events.map((event) => JSON.stringify(event.payload ?? {}))}::text[])
         with ordinality as input(organization_id, topic, type, payload, position)
       order by position
-      returning id
+      returning id, organization_id, topic, type, payload
     )
-    select id, pg_notify(${LIVE_CHANNEL}, id::text) from inserted order by id
+    select id, pg_notify(${LIVE_CHANNEL}, case when octet_length(message) < ${NOTIFY_PAYLOAD_LIMIT} then message else id::text end)
+    from (
+      select id, json_build_object('id', id, 'organizationId', organization_id, 'topic', topic, 'type', type, 'payload', payload)::text as message
+      from inserted
+    ) as notified
+    order by id
   `.execute(trx);
   if (result.rows.length !== events.length) throw new Error('live events were not recorded');
   return result.rows.map((row) => ({ id: Number(row.id) }));
