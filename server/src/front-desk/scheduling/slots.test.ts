@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findOpenSlots, localDayBounds, templateFor, type BusyRange, type TemplateBlock } from './slots.js';
+import { DateTime } from 'luxon';
+import { findOpenSlots, localDateOf, localDayBounds, templateFor, type BusyRange, type TemplateBlock } from './slots.js';
 
 const zone = 'America/Chicago';
 const followUp = 'type-follow-up';
@@ -48,6 +49,24 @@ describe('expanding weekly templates across daylight-saving changes', () => {
     const autumn = localDayBounds('2026-11-01', zone);
     expect((spring.endsAt.getTime() - spring.startsAt.getTime()) / 3_600_000).toBe(23);
     expect((autumn.endsAt.getTime() - autumn.startsAt.getTime()) / 3_600_000).toBe(25);
+  });
+
+  it('gives the local date of any instant, across midnights, DST changes and zones asked in turn', () => {
+    const zones = [zone, 'Pacific/Honolulu', 'Australia/Lord_Howe', 'America/New_York'];
+    // every 37 minutes across both 2026 DST changes, each zone in turn, and back in time now and then
+    const start = Date.parse('2026-03-07T00:00:00Z');
+    const instants = Array.from({ length: 400 }, (_, index) => start + index * 37 * 60_000)
+      .concat(Array.from({ length: 400 }, (_, index) => Date.parse('2026-10-31T00:00:00Z') + index * 37 * 60_000));
+    for (const [index, time] of instants.entries()) {
+      for (const timeZone of index % 5 === 0 ? [...zones].reverse() : zones) {
+        const at = new Date(index % 7 === 0 ? time - 86_400_000 : time);
+        expect(localDateOf(at, timeZone), `${at.toISOString()} in ${timeZone}`).toBe(DateTime.fromJSDate(at, { zone: timeZone }).toISODate());
+      }
+    }
+    // the bounds a caller gets are its own: changing them changes nothing kept
+    const bounds = localDayBounds('2026-03-09', zone);
+    bounds.startsAt.setTime(0);
+    expect(localDayBounds('2026-03-09', zone).startsAt.toISOString()).toBe('2026-03-09T05:00:00.000Z');
   });
 });
 

@@ -200,11 +200,38 @@ export function templateFor(
 
 /** The local date of an instant in the zone, 'YYYY-MM-DD'. */
 export function localDateOf(instant: Date, timeZone: string): string {
-  return DateTime.fromJSDate(instant, { zone: timeZone }).toISODate()!;
+  // most instants fall on a day already worked out for the zone (today, the day searched)
+  const time = instant.getTime();
+  const known = lastDayByZone.get(timeZone);
+  if (known && time >= known.startsAt && time < known.endsAt) return known.localDate;
+  const localDate = DateTime.fromJSDate(instant, { zone: timeZone }).toISODate();
+  if (!localDate) return localDate!;
+  const bounds = dayBounds(localDate, timeZone);
+  lastDayByZone.set(timeZone, { localDate, ...bounds });
+  return localDate;
 }
 
 /** The UTC instants of the start and end of a local date in the zone (23 or 25 hours on DST days). */
 export function localDayBounds(localDate: string, timeZone: string): { startsAt: Date; endsAt: Date } {
-  const start = DateTime.fromISO(localDate, { zone: timeZone }).startOf('day');
-  return { startsAt: start.toJSDate(), endsAt: start.plus({ days: 1 }).toJSDate() };
+  const bounds = dayBounds(localDate, timeZone);
+  return { startsAt: new Date(bounds.startsAt), endsAt: new Date(bounds.endsAt) };
+}
+
+// Day bounds depend only on the date and the zone's rules, so they are kept (a few hundred days at
+// most in practice; the map is emptied if it ever grows past the limit).
+const DAY_BOUNDS_KEPT = 5_000;
+const boundsByDay = new Map<string, { startsAt: number; endsAt: number }>();
+const lastDayByZone = new Map<string, { localDate: string; startsAt: number; endsAt: number }>();
+
+function dayBounds(localDate: string, timeZone: string): { startsAt: number; endsAt: number } {
+  const key = `${localDate} ${timeZone}`;
+  let bounds = boundsByDay.get(key);
+  if (!bounds) {
+    const start = DateTime.fromISO(localDate, { zone: timeZone }).startOf('day');
+    if (!start.isValid) return { startsAt: Number.NaN, endsAt: Number.NaN };
+    bounds = { startsAt: start.toMillis(), endsAt: start.plus({ days: 1 }).toMillis() };
+    if (boundsByDay.size >= DAY_BOUNDS_KEPT) boundsByDay.clear();
+    boundsByDay.set(key, bounds);
+  }
+  return bounds;
 }
