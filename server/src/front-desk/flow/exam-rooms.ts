@@ -8,8 +8,6 @@ import type { FlowContext } from './move-visit.js';
 /** The exam-room grid of one location: each room's state, since when, and who is in it (initials and MRN only; an audited read). */
 export async function readRoomGrid(db: Kysely<Database>, context: FlowContext, locationId: string, now = new Date()) {
   const { organizationId } = context;
-  const location = await db.selectFrom('locations').select('id').where('id', '=', locationId).where('organizationId', '=', organizationId).executeTakeFirst();
-  if (!location) throw new AppError('LOCATION_NOT_FOUND', { field: 'locationId' });
   const rows = await db
     .selectFrom('examRooms as r')
     .leftJoin('appointments as a', (join) => join.onRef('a.id', '=', 'r.currentAppointmentId').on('r.state', '=', 'occupied'))
@@ -21,6 +19,11 @@ export async function readRoomGrid(db: Kysely<Database>, context: FlowContext, l
     .orderBy('r.displayOrder')
     .orderBy('r.name')
     .execute();
+  // rooms are read by organization and location, so an unknown location (or another clinic's) has none
+  if (rows.length === 0) {
+    const location = await db.selectFrom('locations').select('id').where('id', '=', locationId).where('organizationId', '=', organizationId).executeTakeFirst();
+    if (!location) throw new AppError('LOCATION_NOT_FOUND', { field: 'locationId' });
+  }
   const occupantIds = rows.flatMap((row) => (row.appointmentId ? [row.appointmentId] : []));
   if (occupantIds.length > 0) await recordAudit(db, context, { action: 'read', recordType: 'RoomGrid', recordId: locationId, details: { appointmentIds: occupantIds } });
   return {

@@ -129,6 +129,19 @@ describe('a visit from check-in to a clean room', () => {
     ]));
   });
 
+  it('answers the room grid of a location without rooms, and 404 naming locationId for an unknown or another clinic’s location', async () => {
+    const empty = await t.db.insertInto('locations').values({ organizationId, name: 'Annex (no rooms yet)', timeZone: 'America/Chicago' }).returning('id').executeTakeFirstOrThrow();
+    const grid = await ma.request({ method: 'GET', url: `/api/exam-rooms?locationId=${empty.id}` });
+    expect(grid.statusCode).toBe(200);
+    expect(grid.json()).toEqual({ locationId: empty.id, rooms: [] });
+    const other = await makeOrganization(t.db, 'Other Flow Clinic');
+    for (const unknown of [other.locationId, '00000000-0000-4000-8000-000000000000']) {
+      const refused = await ma.request({ method: 'GET', url: `/api/exam-rooms?locationId=${unknown}` });
+      expect(refused.statusCode).toBe(404);
+      expect(refused.json().error).toMatchObject({ code: 'LOCATION_NOT_FOUND', field: 'locationId' });
+    }
+  });
+
   it('refuses a second patient into an occupied room, naming its state', async () => {
     const first = await todaysVisit();
     const second = await todaysVisit();
