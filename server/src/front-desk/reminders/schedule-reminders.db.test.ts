@@ -80,10 +80,21 @@ describe('scheduling appointment reminders', () => {
       moved.getTime() - 2880 * 60_000,
       moved.getTime() - 120 * 60_000,
     ]);
+    // an unused confirmation link is retired with them; a used one stays as it was
+    const future = new Date(Date.now() + 86_400_000);
+    const usedAt = new Date(Date.now() - 60_000);
+    await t.db.insertInto('appointmentConfirmationTokens').values([
+      { tokenHash: `unused-${appointment.id}`, organizationId, appointmentId: appointment.id, expiresAt: future, usedAt: null },
+      { tokenHash: `used-${appointment.id}`, organizationId, appointmentId: appointment.id, expiresAt: future, usedAt, action: 'confirm' },
+    ]).execute();
     const result = await t.db.transaction().execute((trx) => cancelAppointmentReminders(trx, appointment.id));
     expect(result).toEqual({ cancelled: 2 });
     messages = await messagesOf(appointment.id);
     expect(messages.every((m) => m.status === 'cancelled')).toBe(true);
+    const links = await t.db.selectFrom('appointmentConfirmationTokens').select(['tokenHash', 'expiresAt']).where('appointmentId', '=', appointment.id).orderBy('tokenHash').execute();
+    expect(new Date(links[0]!.expiresAt).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(links[1]).toEqual({ tokenHash: `used-${appointment.id}`, expiresAt: future });
+    expect(await t.db.transaction().execute((trx) => cancelAppointmentReminders(trx, appointment.id))).toEqual({ cancelled: 0 });
   });
 
   it('seeds the four default templates once per organization', async () => {

@@ -111,18 +111,22 @@ export async function scheduleAppointmentReminders(
  */
 export async function cancelAppointmentReminders(trx: Kysely<Database>, appointmentId: string): Promise<{ cancelled: number }> {
   const now = new Date();
-  const cancelled = await trx
-    .updateTable('patientMessages')
-    .set({ status: 'cancelled', updatedAt: now })
-    .where('appointmentId', '=', appointmentId)
-    .where('status', '=', 'scheduled')
-    .executeTakeFirst();
-  await trx
-    .updateTable('appointmentConfirmationTokens')
-    .set({ expiresAt: now })
-    .where('appointmentId', '=', appointmentId)
-    .where('usedAt', 'is', null)
-    .where('expiresAt', '>', now)
-    .execute();
-  return { cancelled: Number(cancelled.numUpdatedRows) };
+  // both in one statement: the links retired by a data-modifying CTE, the messages counted
+  const row = await trx
+    .with('retiredLinks', (db) => db
+      .updateTable('appointmentConfirmationTokens')
+      .set({ expiresAt: now })
+      .where('appointmentId', '=', appointmentId)
+      .where('usedAt', 'is', null)
+      .where('expiresAt', '>', now))
+    .with('cancelled', (db) => db
+      .updateTable('patientMessages')
+      .set({ status: 'cancelled', updatedAt: now })
+      .where('appointmentId', '=', appointmentId)
+      .where('status', '=', 'scheduled')
+      .returning('id'))
+    .selectFrom('cancelled')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return { cancelled: Number(row.count) };
 }
