@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -33,7 +33,7 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /** SHA-256 over a canonical serialisation (fixed field order, sorted object keys, ISO time to the millisecond). */
 export function hashAuditContent(content: AuditContent): string {

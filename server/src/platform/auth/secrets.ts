@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 
 // OWASP password storage cheat sheet, argon2id minimum: m=19 MiB, t=2, p=1.
@@ -29,5 +29,5 @@ export function newToken(bytes = 32): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
