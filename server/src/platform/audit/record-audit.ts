@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { AuditEventsTable } from '../db/platform.table.js';
 import type { Actor } from '../auth/actor.js';
 import { hashAuditContent, type AuditContent } from './audit-hash.js';
 
@@ -89,12 +90,37 @@ export async function recordAudit(
   const occurredAt = new Date();
   const rows = entries.map((item) => toRow(context, item, occurredAt));
   if (db.isTransaction) {
-    await db.insertInto('auditEvents').values(rows).execute();
+    await db.executeQuery(auditInsert(rows));
     return;
   }
   let group = groupCommits.get(db);
   if (!group) groupCommits.set(db, (group = new AuditGroupCommit(db)));
   await group.add(rows);
+}
+
+// The audit insert is the most frequent statement there is (at least one per request), so its text
+// is written here once per row count rather than built and compiled by the query builder each time.
+const AUDIT_COLUMNS = [
+  ['organizationId', 'organization_id'], ['occurredAt', 'occurred_at'], ['actorKind', 'actor_kind'], ['actorId', 'actor_id'],
+  ['actorName', 'actor_name'], ['actorRoles', 'actor_roles'], ['action', 'action'], ['outcome', 'outcome'],
+  ['recordType', 'record_type'], ['recordId', 'record_id'], ['patientId', 'patient_id'], ['clientAddress', 'client_address'],
+  ['reason', 'reason'], ['requestId', 'request_id'], ['details', 'details'], ['contentHash', 'content_hash'],
+] as const satisfies ReadonlyArray<readonly [keyof AuditRow & keyof AuditEventsTable, string]>;
+// every field of a row has its column (a field added to toRow and not here fails to compile)
+const everyFieldHasItsColumn: [Exclude<keyof AuditRow, (typeof AUDIT_COLUMNS)[number][0]>] extends [never] ? true : never = true;
+void everyFieldHasItsColumn;
+const INSERT_TEXTS_KEPT_UP_TO_ROWS = 64;
+const insertTexts = new Map<number, string>();
+
+function auditInsert(rows: readonly AuditRow[]): CompiledQuery {
+  let text = insertTexts.get(rows.length);
+  if (!text) {
+    const width = AUDIT_COLUMNS.length;
+    const tuples = rows.map((_, row) => `(${AUDIT_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
+    text = `insert into audit_events (${AUDIT_COLUMNS.map(([, column]) => column).join(', ')}) values ${tuples.join(', ')}`;
+    if (rows.length <= INSERT_TEXTS_KEPT_UP_TO_ROWS) insertTexts.set(rows.length, text);
+  }
+  return CompiledQuery.raw(text, rows.flatMap((row) => AUDIT_COLUMNS.map(([key]) => row[key])));
 }
 
 const groupCommits = new WeakMap<Kysely<Database>, AuditGroupCommit>();
@@ -139,7 +165,7 @@ class AuditGroupCommit {
           size += next.rows.length;
         }
         try {
-          await this.db.insertInto('auditEvents').values(group.flatMap((item) => item.rows)).execute();
+          await this.db.executeQuery(auditInsert(group.flatMap((item) => item.rows)));
           for (const item of group) item.resolve();
         } catch (error) {
           if (group.length === 1) {
@@ -148,7 +174,7 @@ class AuditGroupCommit {
           }
           for (const item of group) {
             try {
-              await this.db.insertInto('auditEvents').values(item.rows).execute();
+              await this.db.executeQuery(auditInsert(item.rows));
               item.resolve();
             } catch (alone) {
               item.reject(alone);
