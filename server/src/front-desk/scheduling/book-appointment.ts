@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, publishLiveEvents, recordAudit } from '../../platform/index.js';
 import type { Database } from '../../platform/db/schema.js';
 import { decide } from '../../platform/policy/policy-table.js';
 import { scheduleAppointmentReminders } from '../reminders/index.js';
 import type { SchedulingContext } from './appointment-view.js';
-import { findExceptionRanges, findHolder, findTemplateBlocks, getLocation, isExclusionViolation, recordStatusChange, type HolderProbe, type AppointmentRow } from './scheduling.repository.js';
+import { findBookingParties, findExceptionRanges, findHolder, findTemplateBlocks, isExclusionViolation, type HolderProbe, type AppointmentRow } from './scheduling.repository.js';
 import { templateFor } from './slots.js';
 
 export type { AppointmentRow } from './scheduling.repository.js';
@@ -48,12 +49,10 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
   const { organizationId } = context;
   const roles = context.actor?.roles ?? [];
   const now = new Date();
-  const location = await getLocation(trx, organizationId, input.locationId);
+  const { location, type, provider, patient } = await findBookingParties(trx, organizationId, {
+    locationId: input.locationId, appointmentTypeId: input.appointmentTypeId ?? null, providerId: input.providerId, patientId: input.patientId,
+  });
   if (!location) throw new AppError('LOCATION_NOT_FOUND', { field: 'locationId' });
-
-  const type = input.appointmentTypeId
-    ? await trx.selectFrom('appointmentTypes').selectAll().where('id', '=', input.appointmentTypeId).where('organizationId', '=', organizationId).executeTakeFirst()
-    : undefined;
   if (input.appointmentTypeId && !type) throw new AppError('APPOINTMENT_TYPE_NOT_FOUND', { field: 'appointmentTypeId' });
   if (type && !type.isActive) throw new AppError('APPOINTMENT_TYPE_NOT_BOOKABLE', { field: 'appointmentTypeId', message: `“${type.name}” is no longer offered.` });
   if (type && context.actor && !roles.some((role) => type.bookableByRoles.includes(role))) {
@@ -66,12 +65,10 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
   if (endsAt <= startsAt) throw new AppError('VALIDATION_FAILED', { field: 'endsAt', message: 'The appointment must end after it starts.' });
   if (!input.isWalkIn && startsAt.getTime() < now.getTime() - PAST_TOLERANCE_MS) throw new AppError('APPOINTMENT_IN_PAST', { field: 'startsAt' });
 
-  const provider = await trx.selectFrom('staffMembers').select(['id', 'roles', 'isActive']).where('id', '=', input.providerId).where('organizationId', '=', organizationId).executeTakeFirst();
   if (!provider) throw new AppError('STAFF_NOT_FOUND', { field: 'providerId' });
   if (!provider.isActive) throw new AppError('PROVIDER_INACTIVE', { field: 'providerId' });
   if (!provider.roles.includes('provider')) throw new AppError('PROVIDER_INACTIVE', { field: 'providerId', message: 'That staff member is not a provider and cannot be booked.' });
 
-  const patient = await trx.selectFrom('patients').select(['id', 'status']).where('id', '=', input.patientId).where('organizationId', '=', organizationId).executeTakeFirst();
   if (!patient) throw new AppError('PATIENT_NOT_FOUND', { field: 'patientId' });
   if (patient.status === 'merged') throw new AppError('PATIENT_ALREADY_MERGED', { field: 'patientId' });
 
@@ -103,8 +100,11 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
   const holder = await findHolder(trx, organizationId, probe);
   if (holder) throw slotTaken(holder);
 
-  const appointment = await trx.insertInto('appointments').values({
-    ...(input.id ? { id: input.id } : {}),
+  // the appointment and its first recorded status in one statement
+  const appointmentId = input.id ?? randomUUID();
+  const changedByClient = context.actor?.kind === 'client' ? context.actor.id : null;
+  const appointment = await trx.with('booked', (db) => db.insertInto('appointments').values({
+    id: appointmentId,
     organizationId,
     locationId: location.id,
     patientId: patient.id,
@@ -128,12 +128,14 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
     followUpOfId: input.followUpOfId ?? null,
     source: input.source ?? 'app',
     bookedBy: context.staffMemberId,
-    bookedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
-  }).returningAll().executeTakeFirstOrThrow();
-  await recordStatusChange(trx, {
-    organizationId, appointmentId: appointment.id, fromStatus: null, toStatus: 'scheduled',
-    changedBy: context.staffMemberId, changedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
-  });
+    bookedByClient: changedByClient,
+  }).returningAll())
+    .with('firstStatus', (db) => db.insertInto('appointmentStatusChanges').values({
+      organizationId, appointmentId, fromStatus: null, toStatus: 'scheduled', changedBy: context.staffMemberId, changedByClient, roomId: null, note: null,
+    }))
+    .selectFrom('booked')
+    .selectAll()
+    .executeTakeFirstOrThrow();
   await recordAudit(trx, context, {
     action: 'create', recordType: 'Appointment', recordId: appointment.id, patientId: patient.id,
     details: { source: appointment.source, isOverbook, isOutsideTemplate, isWalkIn: appointment.isWalkIn, ...(input.rescheduledFromId ? { rescheduledFromId: input.rescheduledFromId } : {}) },

@@ -117,6 +117,33 @@ describe('booking', () => {
     expect(response.json().error).toMatchObject({ code, field });
   });
 
+  it('refuses another clinic’s or an unknown location, type, provider or patient, naming the field, and books nothing', async () => {
+    const other = await makeOrganization(t.db, 'Booking Elsewhere');
+    const otherProvider = await makeStaffMember(t.db, other.organizationId, ['provider']);
+    const otherType = await t.db.insertInto('appointmentTypes').values({ organizationId: other.organizationId, name: 'Elsewhere visit', durationMinutes: 20 }).returning('id').executeTakeFirstOrThrow();
+    const otherPatient = await t.db.insertInto('patients').values({ ...patientFields(), organizationId: other.organizationId, mrn: 'ELSEWHERE-1' }).returning('id').executeTakeFirstOrThrow();
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const patientId = await newPatient();
+    const valid = { patientId, providerId, locationId, appointmentTypeId: followUpId, startsAt: at(5, '10:00') };
+    for (const [change, code, field] of [
+      [{ locationId: other.locationId }, 'LOCATION_NOT_FOUND', 'locationId'],
+      [{ appointmentTypeId: otherType.id }, 'APPOINTMENT_TYPE_NOT_FOUND', 'appointmentTypeId'],
+      [{ appointmentTypeId: unknown }, 'APPOINTMENT_TYPE_NOT_FOUND', 'appointmentTypeId'],
+      [{ providerId: otherProvider.id }, 'STAFF_NOT_FOUND', 'providerId'],
+      [{ providerId: unknown }, 'STAFF_NOT_FOUND', 'providerId'],
+      [{ patientId: otherPatient.id }, 'PATIENT_NOT_FOUND', 'patientId'],
+    ] as const) {
+      const response = await book(frontDesk, { ...valid, ...change });
+      expect(response.statusCode, JSON.stringify(change)).toBe(404);
+      expect(response.json().error).toMatchObject({ code, field });
+    }
+    expect(await t.db.selectFrom('appointments').select('id').where('patientId', '=', patientId).execute()).toEqual([]);
+    const booked = await book(frontDesk, valid);
+    expect(booked.statusCode, booked.body).toBe(201);
+    const history = await t.db.selectFrom('appointmentStatusChanges').select(['fromStatus', 'toStatus', 'changedBy']).where('appointmentId', '=', booked.json().id).execute();
+    expect(history).toEqual([{ fromStatus: null, toStatus: 'scheduled', changedBy: expect.any(String) }]);
+  });
+
   it('refuses an inactive provider', async () => {
     const inactive = await makeStaffMember(t.db, organizationId, ['provider']);
     await t.db.updateTable('staffMembers').set({ isActive: false }).where('id', '=', inactive.id).execute();

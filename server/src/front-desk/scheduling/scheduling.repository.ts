@@ -1,3 +1,4 @@
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import type { AppointmentsTable } from './scheduling.table.js';
@@ -10,6 +11,34 @@ export type AppointmentRow = Selectable<AppointmentsTable>;
 export const releasedStatuses = ['cancelled', 'no-show', 'entered-in-error'] as const;
 
 const MAX_VISIT_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Everything a booking checks about who and where, in one round trip: the location, the appointment
+ * type (when one is named), the provider and the patient, each undefined when not this clinic's.
+ */
+export async function findBookingParties(db: Db, organizationId: string, ids: { locationId: string; appointmentTypeId: string | null; providerId: string; patientId: string }) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      jsonObjectFrom(eb.selectFrom('locations').select(['id', 'timeZone', 'name']).where('id', '=', ids.locationId).where('organizationId', '=', organizationId)).as('location'),
+      jsonObjectFrom(eb
+        .selectFrom('appointmentTypes')
+        .select(['id', 'name', 'durationMinutes', 'isActive', 'isTelehealth', 'bookableByRoles'])
+        .where('id', '=', ids.appointmentTypeId ?? NO_ID)
+        .where('organizationId', '=', organizationId)).as('type'),
+      jsonObjectFrom(eb.selectFrom('staffMembers').select(['id', 'roles', 'isActive']).where('id', '=', ids.providerId).where('organizationId', '=', organizationId)).as('provider'),
+      jsonObjectFrom(eb.selectFrom('patients').select(['id', 'status']).where('id', '=', ids.patientId).where('organizationId', '=', organizationId)).as('patient'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    location: row.location ?? undefined,
+    type: ids.appointmentTypeId ? row.type ?? undefined : undefined,
+    provider: row.provider ?? undefined,
+    patient: row.patient ?? undefined,
+  };
+}
+
+/** A uuid no row has, for a lookup that has nothing to look up. */
+const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export async function getLocation(db: Db, organizationId: string, locationId: string) {
   return db
