@@ -6,7 +6,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { cancelAppointmentReminders } from '../reminders/schedule-reminders.js';
 import type { AppointmentStatus } from '../scheduling/scheduling.table.js';
 import { decideTransition, inRoomStatuses } from './flow-state-machine.js';
-import { lockAppointment, type AppointmentRow as LockedAppointment } from '../scheduling/index.js';
+import { lockAppointment, updateWithTransition, type AppointmentRow as LockedAppointment } from '../scheduling/index.js';
 import { lockRoom, setRoomState } from './flow.repository.js';
 import { openEncounterForVisit } from '../../exam-room/encounters/index.js';
 
@@ -92,30 +92,18 @@ export async function moveVisit(trx: Kysely<Database>, context: FlowContext, app
   // rooming opens the visit's encounter (once: rooming again returns the same one)
   if (to === 'roomed') await openEncounterForVisit(trx, context, { ...appointment, status: to });
   const roomId = currentRoomId ?? appointment.currentRoomId;
-  // the move and its timestamped transition in one statement (the version check fails both)
-  const updated = await trx
-    .with('moved', (db) => db
-      .updateTable('appointments')
-      .set({ status: to, statusChangedAt: now, currentRoomId, medicalAssistantId, version: appointment.version + 1, updatedAt: now, ...options.extra })
-      .where('id', '=', appointment.id)
-      .where('version', '=', appointment.version)
-      .returning(['id', 'status', 'statusChangedAt', 'currentRoomId', 'medicalAssistantId', 'version', 'locationId', 'patientId']))
-    .with('transition', (db) => db
-      .insertInto('appointmentStatusChanges')
-      .values({
-        organizationId: context.organizationId,
-        appointmentId: appointment.id,
-        fromStatus: from,
-        toStatus: to,
-        changedAt: now,
-        changedBy: context.staffMemberId,
-        changedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
-        roomId,
-        note: options.note ?? null,
-      }))
-    .selectFrom('moved')
-    .selectAll()
-    .executeTakeFirstOrThrow();
+  const updated = await updateWithTransition(trx, appointment, {
+    status: to, statusChangedAt: now, currentRoomId, medicalAssistantId, version: appointment.version + 1, updatedAt: now, ...options.extra,
+  }, {
+    organizationId: context.organizationId,
+    fromStatus: from,
+    toStatus: to,
+    changedAt: now,
+    changedBy: context.staffMemberId,
+    changedByClient: context.actor?.kind === 'client' ? context.actor.id : null,
+    roomId,
+    note: options.note ?? null,
+  });
   if (releasesReminders.includes(to)) await cancelAppointmentReminders(trx, appointment.id);
   await recordAudit(trx, context, {
     action: 'update', recordType: 'Appointment', recordId: appointment.id, patientId: appointment.patientId,

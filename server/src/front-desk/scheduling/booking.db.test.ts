@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
 import { makeOrganization, makeStaffMember, patientFields, TEST_PASSWORD } from '../../../test/factories.js';
 import { hashPassword } from '../../platform/auth/secrets.js';
+import { makePatientRow } from '../../../test/appointment-factories.js';
 
 const zone = 'America/Chicago';
 let t: TestApp;
@@ -121,7 +122,7 @@ describe('booking', () => {
     const other = await makeOrganization(t.db, 'Booking Elsewhere');
     const otherProvider = await makeStaffMember(t.db, other.organizationId, ['provider']);
     const otherType = await t.db.insertInto('appointmentTypes').values({ organizationId: other.organizationId, name: 'Elsewhere visit', durationMinutes: 20 }).returning('id').executeTakeFirstOrThrow();
-    const otherPatient = await t.db.insertInto('patients').values({ ...patientFields(), organizationId: other.organizationId, mrn: 'ELSEWHERE-1' }).returning('id').executeTakeFirstOrThrow();
+    const otherPatient = await makePatientRow(t.db, other.organizationId);
     const unknown = '00000000-0000-4000-8000-000000000000';
     const patientId = await newPatient();
     const valid = { patientId, providerId, locationId, appointmentTypeId: followUpId, startsAt: at(5, '10:00') };

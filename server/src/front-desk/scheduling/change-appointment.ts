@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { cancelAppointmentReminders } from '../reminders/index.js';
 import type { SchedulingContext } from './appointment-view.js';
 import { announceAppointment, bookAppointment, withSlotGuard } from './book-appointment.js';
-import { getLocation, lockAppointment, type HolderProbe, recordStatusChange, type AppointmentRow } from './scheduling.repository.js';
+import { getLocation, lockAppointment, updateWithTransition, type HolderProbe, type AppointmentRow } from './scheduling.repository.js';
 import { offerFreedSlot } from './waitlist.js';
 
 const clientId = (context: SchedulingContext) => (context.actor?.kind === 'client' ? context.actor.id : null);
@@ -29,17 +29,11 @@ async function release(
   change: { status: 'cancelled' | 'no-show'; reason: string | null; note: string | null },
 ): Promise<AppointmentRow> {
   const now = new Date();
-  const updated = await trx
-    .updateTable('appointments')
-    .set({
-      status: change.status, statusChangedAt: now, updatedAt: now, version: current.version + 1,
-      ...(change.status === 'cancelled' ? { cancellationReason: change.reason, cancellationNote: change.note } : {}),
-    })
-    .where('id', '=', current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordStatusChange(trx, {
-    organizationId: context.organizationId, appointmentId: current.id, fromStatus: current.status, toStatus: change.status,
+  const updated = await updateWithTransition(trx, current, {
+    status: change.status, statusChangedAt: now, updatedAt: now, version: current.version + 1,
+    ...(change.status === 'cancelled' ? { cancellationReason: change.reason, cancellationNote: change.note } : {}),
+  }, {
+    organizationId: context.organizationId, fromStatus: current.status, toStatus: change.status, changedAt: now,
     changedBy: context.staffMemberId, changedByClient: clientId(context), note: change.note,
   });
   await cancelAppointmentReminders(trx, current.id);

@@ -1,5 +1,5 @@
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../../platform/db/schema.js';
 import type { AppointmentsTable } from './scheduling.table.js';
 import type { BusyRange, TemplateBlock } from './slots.js';
@@ -189,6 +189,44 @@ export async function lockAppointment(trx: Db, organizationId: string, appointme
 
 export async function getAppointment(db: Db, organizationId: string, appointmentId: string): Promise<AppointmentRow | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', appointmentId).where('organizationId', '=', organizationId).executeTakeFirst();
+}
+
+/** A status transition as appointment_status_changes records it. */
+export interface StatusTransition {
+  organizationId: string;
+  fromStatus: AppointmentRow['status'] | null;
+  toStatus: AppointmentRow['status'];
+  changedAt: Date;
+  changedBy: string | null;
+  changedByClient: string | null;
+  roomId?: string | null;
+  note?: string | null;
+}
+
+/**
+ * Changes a (locked) appointment and records its status transition in one statement, the transition
+ * by a data-modifying CTE. With `version`, only that version is changed; either way the updated row is
+ * answered, or NoResultError when nothing matched (and the transaction is to be rolled back).
+ */
+export async function updateWithTransition(
+  db: Db,
+  appointment: { id: string; version?: number },
+  changes: Updateable<AppointmentsTable>,
+  transition: StatusTransition,
+): Promise<AppointmentRow> {
+  return db
+    .with('changed', (qb) => qb
+      .updateTable('appointments')
+      .set(changes)
+      .where('id', '=', appointment.id)
+      .$if(appointment.version !== undefined, (query) => query.where('version', '=', appointment.version!))
+      .returningAll())
+    .with('transition', (qb) => qb
+      .insertInto('appointmentStatusChanges')
+      .values({ ...transition, appointmentId: appointment.id, roomId: transition.roomId ?? null, note: transition.note ?? null }))
+    .selectFrom('changed')
+    .selectAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function recordStatusChange(
