@@ -9,6 +9,20 @@ let passwordHash: Promise<string> | undefined;
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
+/**
+ * A time zone where it is now around midday. Tests that place visits minutes before or after "now"
+ * and expect them on today's schedule give their location this zone, so they do not fail when the
+ * suite happens to run near the clinic's local midnight.
+ */
+export function zoneAtMidday(now = new Date()): string {
+  const zones = ['Pacific/Honolulu', 'America/Chicago', 'America/Sao_Paulo', 'Europe/London', 'Asia/Dubai', 'Asia/Kolkata', 'Asia/Tokyo', 'Pacific/Auckland'];
+  const hourIn = (zone: string) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(now);
+    return Number(parts.find((part) => part.type === 'hour')!.value) + Number(parts.find((part) => part.type === 'minute')!.value) / 60;
+  };
+  return zones.reduce((best, zone) => (Math.abs(hourIn(zone) - 12) < Math.abs(hourIn(best) - 12) ? zone : best));
+}
+
 /** A new organization with its settings row, one location and two exam rooms. */
 export async function makeOrganization(db: Kysely<Database>, name = 'Test Clinic'): Promise<{ organizationId: string; locationId: string }> {
   const organization = await db.insertInto('organizations').values({ name }).returning('id').executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signInAs, type SignedInClient, type TestApp } from '../../../test/build-test-app.js';
-import { makeOrganization, makeStaffMember, TEST_PASSWORD } from '../../../test/factories.js';
+import { makeOrganization, makeStaffMember, TEST_PASSWORD, zoneAtMidday } from '../../../test/factories.js';
 import { makeAppointment, makePatientRow } from '../../../test/appointment-factories.js';
 
 let t: TestApp;
@@ -16,6 +16,8 @@ let providerId: string;
 beforeAll(async () => {
   t = await buildTestApp();
   ({ organizationId, locationId } = await makeOrganization(t.db, 'Flow Clinic'));
+  // visits minutes before and after now must fall on the clinic's today, whenever the suite runs
+  await t.db.updateTable('locations').set({ timeZone: zoneAtMidday() }).where('id', '=', locationId).execute();
   roomIds = (await t.db.selectFrom('examRooms').select('id').where('locationId', '=', locationId).orderBy('name').execute()).map((room) => room.id);
   frontDesk = await signInAs(t.app, (await makeStaffMember(t.db, organizationId, ['front-desk'])).username, TEST_PASSWORD);
   ma = await signInAs(t.app, (await makeStaffMember(t.db, organizationId, ['medical-assistant'], { displayName: 'Maria MA' })).username, TEST_PASSWORD);
