@@ -9,7 +9,7 @@ import { calculateBmi, classifyAdultBmi } from './bmi.js';
 import { ageOn, needsRepeatBloodPressure, type PatientAge } from './interpretation.js';
 import { toObservationView } from './observation-view.js';
 import { findImplausibleVitals, type VitalsEntry, type VitalsField } from './plausibility.js';
-import { ObservationBatch, type ObservationContext, type ObservationInput } from './save-observation.js';
+import { findRepeatedReading, ObservationBatch, type ObservationContext, type ObservationInput } from './save-observation.js';
 import { LOINC } from './vital-codes.js';
 
 /** Where each plausibility field sits in the vitals form (the request body). */
@@ -118,12 +118,7 @@ export async function recordVitalsSet(
 
     let repeatOfCode: string | null = null;
     if (body.repeatOfId) {
-      const earlier = await trx
-        .selectFrom('observations')
-        .select(['code', 'patientId'])
-        .where('id', '=', body.repeatOfId)
-        .where('organizationId', '=', context.organizationId)
-        .executeTakeFirst();
+      const earlier = await findRepeatedReading(trx, context.organizationId, body.repeatOfId);
       if (!earlier || earlier.patientId !== encounter.patientId) {
         throw new AppError('VALIDATION_FAILED', { field: 'repeatOfId', issues: [{ field: 'repeatOfId', message: 'The reading this repeats was not found for this patient.' }] });
       }

@@ -250,6 +250,11 @@ async function findEncounter(trx: Transaction<Database>, organizationId: string,
     .executeTakeFirst();
 }
 
+/** The earlier reading a new one repeats (its code and patient), if it is this clinic's. */
+export async function findRepeatedReading(trx: Transaction<Database>, organizationId: string, observationId: string) {
+  return trx.selectFrom('observations').select(['code', 'patientId']).where('id', '=', observationId).where('organizationId', '=', organizationId).executeTakeFirst();
+}
+
 /** The unacknowledged alert this reading re-measures: its repeat-of reading's (or that reading's own re-measure's). */
 async function findOpenAlertFor(trx: Transaction<Database>, organizationId: string, observationId: string) {
   return trx
@@ -457,12 +462,7 @@ export class ObservationBatch {
     if (encounter) lookups.encounter = encounter;
     checkObservationEncounter(input, patient.id, encounter, options);
     if (input.repeatOfId && !options.repeatOfChecked) {
-      const earlier = await trx
-        .selectFrom('observations')
-        .select(['id', 'patientId'])
-        .where('id', '=', input.repeatOfId)
-        .where('organizationId', '=', context.organizationId)
-        .executeTakeFirst();
+      const earlier = await findRepeatedReading(trx, context.organizationId, input.repeatOfId);
       if (!earlier || earlier.patientId !== patient.id) {
         throw validation([{ field: field('repeatOfId'), message: 'The reading this repeats was not found for this patient.' }]);
       }

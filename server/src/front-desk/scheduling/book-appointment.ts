@@ -5,7 +5,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { decide } from '../../platform/policy/policy-table.js';
 import { scheduleAppointmentReminders } from '../reminders/index.js';
 import type { SchedulingContext } from './appointment-view.js';
-import { findBookingParties, findExceptionRanges, findHolder, findTemplateBlocks, isExclusionViolation, type HolderProbe, type AppointmentRow } from './scheduling.repository.js';
+import { findBookingParties, findExceptionRanges, findHolder, findTemplateBlocks, isExclusionViolation, transitionRow, type HolderProbe, type AppointmentRow } from './scheduling.repository.js';
 import { templateFor } from './slots.js';
 
 export type { AppointmentRow } from './scheduling.repository.js';
@@ -130,9 +130,9 @@ export async function bookAppointment(trx: Transaction<Database>, context: Sched
     bookedBy: context.staffMemberId,
     bookedByClient: changedByClient,
   }).returningAll())
-    .with('firstStatus', (db) => db.insertInto('appointmentStatusChanges').values({
-      organizationId, appointmentId, fromStatus: null, toStatus: 'scheduled', changedBy: context.staffMemberId, changedByClient, roomId: null, note: null,
-    }))
+    .with('firstStatus', (db) => db.insertInto('appointmentStatusChanges').values(transitionRow(appointmentId, {
+      organizationId, fromStatus: null, toStatus: 'scheduled', changedAt: now, changedBy: context.staffMemberId, changedByClient,
+    })))
     .selectFrom('booked')
     .selectAll()
     .executeTakeFirstOrThrow();

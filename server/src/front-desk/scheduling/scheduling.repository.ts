@@ -23,7 +23,8 @@ export async function findBookingParties(db: Db, organizationId: string, ids: { 
       jsonObjectFrom(eb
         .selectFrom('appointmentTypes')
         .select(['id', 'name', 'durationMinutes', 'isActive', 'isTelehealth', 'bookableByRoles'])
-        .where('id', '=', ids.appointmentTypeId ?? NO_ID)
+        .$if(!ids.appointmentTypeId, (query) => query.where(sql<boolean>`false`))
+        .$if(!!ids.appointmentTypeId, (query) => query.where('id', '=', ids.appointmentTypeId!))
         .where('organizationId', '=', organizationId)).as('type'),
       jsonObjectFrom(eb.selectFrom('staffMembers').select(['id', 'roles', 'isActive']).where('id', '=', ids.providerId).where('organizationId', '=', organizationId)).as('provider'),
       jsonObjectFrom(eb.selectFrom('patients').select(['id', 'status']).where('id', '=', ids.patientId).where('organizationId', '=', organizationId)).as('patient'),
@@ -31,14 +32,11 @@ export async function findBookingParties(db: Db, organizationId: string, ids: { 
     .executeTakeFirstOrThrow();
   return {
     location: row.location ?? undefined,
-    type: ids.appointmentTypeId ? row.type ?? undefined : undefined,
+    type: row.type ?? undefined,
     provider: row.provider ?? undefined,
     patient: row.patient ?? undefined,
   };
 }
-
-/** A uuid no row has, for a lookup that has nothing to look up. */
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export async function getLocation(db: Db, organizationId: string, locationId: string) {
   return db
@@ -196,11 +194,17 @@ export interface StatusTransition {
   organizationId: string;
   fromStatus: AppointmentRow['status'] | null;
   toStatus: AppointmentRow['status'];
-  changedAt: Date;
+  /** When absent, the database's clock at the transaction's start. */
+  changedAt?: Date;
   changedBy: string | null;
   changedByClient: string | null;
   roomId?: string | null;
   note?: string | null;
+}
+
+/** The appointment_status_changes row of a transition. */
+export function transitionRow(appointmentId: string, transition: StatusTransition) {
+  return { ...transition, appointmentId, roomId: transition.roomId ?? null, note: transition.note ?? null };
 }
 
 /**
@@ -223,20 +227,15 @@ export async function updateWithTransition(
       .returningAll())
     .with('transition', (qb) => qb
       .insertInto('appointmentStatusChanges')
-      .values({ ...transition, appointmentId: appointment.id, roomId: transition.roomId ?? null, note: transition.note ?? null }))
+      .values(transitionRow(appointment.id, transition)))
     .selectFrom('changed')
     .selectAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function recordStatusChange(
-  db: Db,
-  change: {
-    organizationId: string; appointmentId: string; fromStatus: AppointmentRow['status'] | null; toStatus: AppointmentRow['status'];
-    changedBy: string | null; changedByClient: string | null; note?: string | null; roomId?: string | null; changedAt?: Date;
-  },
-): Promise<void> {
-  await db.insertInto('appointmentStatusChanges').values({ ...change, roomId: change.roomId ?? null, note: change.note ?? null }).execute();
+export async function recordStatusChange(db: Db, change: StatusTransition & { appointmentId: string }): Promise<void> {
+  const { appointmentId, ...transition } = change;
+  await db.insertInto('appointmentStatusChanges').values(transitionRow(appointmentId, transition)).execute();
 }
 
 /** True for PostgreSQL's exclusion_violation (23P01), as `pg` and PGlite both report it. */
